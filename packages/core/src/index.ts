@@ -1,0 +1,3 @@
+export * from './raqib-error.js';
+export * from './density-map.js';
+export * from './detections.js';

@@ -1,0 +1,39 @@
+/** Stable machine-readable error codes. Add new codes here; never reuse one for a different meaning. */
+export type RaqibErrorCode =
+  | 'CONFIG_INVALID'
+  | 'INPUT_INVALID'
+  | 'INPUT_NOT_FOUND'
+  | 'IMAGE_DECODE_FAILED'
+  | 'GROUND_TRUTH_INVALID'
+  | 'GROUND_TRUTH_MISSING'
+  | 'DATASET_INVALID'
+  | 'MODEL_LOAD_FAILED'
+  | 'INFERENCE_FAILED'
+  | 'SOURCE_FAILED'
+  | 'SOURCE_LOST'
+  | 'TELEMETRY_INVALID'
+  | 'ZONES_INVALID'
+  | 'CALIBRATION_INVALID'
+  | 'RULES_INVALID'
+  | 'USAGE';
+
+/**
+ * The one error type of Raqib. `code` is stable and safe to show; `message` says what was wrong,
+ * where, and what to do. The underlying error, if any, is kept in `cause`.
+ *
+ * @example throw new RaqibError('INPUT_INVALID', 'photo.txt: not an image (unsupported format)');
+ */
+export class RaqibError extends Error {
+  readonly code: RaqibErrorCode;
+
+  constructor(code: RaqibErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RaqibError';
+    this.code = code;
+  }
+}
+
+/** True when `error` is a {@link RaqibError}, optionally with the given code. */
+export function isRaqibError(error: unknown, code?: RaqibErrorCode): error is RaqibError {
+  return error instanceof RaqibError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Raqib needs, idempotently (safe to run again).
+#   runtime: ffmpeg (video decode/encode)
+#   training (optional, RAQIB_TRAINING=1): PyTorch and friends from Debian, run with /usr/bin/python3
+set -euo pipefail
+
+runtime_pkgs=(ffmpeg)
+training_pkgs=(python3-torch python3-torchvision python3-onnx python3-numpy python3-scipy python3-pil libopenblas0-pthread)
+
+wanted=("${runtime_pkgs[@]}")
+if [[ "${RAQIB_TRAINING:-0}" == "1" ]]; then wanted+=("${training_pkgs[@]}"); fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then missing+=("$pkg"); fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-system-deps: all present (${wanted[*]})"
+  exit 0
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+echo "install-system-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
