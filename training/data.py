@@ -1,0 +1,119 @@
+"""ShanghaiTech A+B loading, the fixed seeded validation split, and training-crop augmentation."""
+import json
+import os
+import re
+
+import numpy as np
+from PIL import Image
+
+
+def _num(name):
+    return int(re.search(r'(\d+)', name).group(1))
+
+
+def list_part(root, part):
+    d = os.path.join(root, 'ShanghaiTech', 'part_' + part, 'train_data')
+    names = sorted(os.listdir(os.path.join(d, 'images')), key=_num)
+    return d, [n for n in names if n.lower().endswith('.jpg')]
+
+
+def make_split(root, seed, val_frac, path):
+    """Seeded split: val_frac of each part's images (sorted by number, permuted with `seed`)."""
+    split = {'seed': seed, 'valFraction': val_frac,
+             'note': 'ShanghaiTech train_data only; val images are never used for training.',
+             'parts': {}}
+    for part in ('A', 'B'):
+        _, names = list_part(root, part)
+        rng = np.random.default_rng(seed + (0 if part == 'A' else 1))
+        perm = rng.permutation(len(names))
+        n_val = int(round(val_frac * len(names)))
+        val = sorted((names[i] for i in perm[:n_val]), key=_num)
+        train = sorted((names[i] for i in perm[n_val:]), key=_num)
+        split['parts'][part] = {'val': val, 'train': train}
+    if path:
+        tmp = path + '.tmp'
+        with open(tmp, 'w') as f:
+            json.dump(split, f, indent=1)
+            f.write('\n')
+        os.replace(tmp, path)
+    return split
+
+
+class Sample:
+    __slots__ = ('part', 'name', 'img', 'points', 'w', 'h')
+
+    def __init__(self, part, name, img, points):
+        self.part, self.name, self.img, self.points = part, name, img, points
+        self.w, self.h = img.size
+
+
+def load_samples(root, part, names):
+    d, _ = list_part(root, part)
+    out = []
+    for n in names:
+        img = Image.open(os.path.join(d, 'images', n)).convert('RGB')
+        img.load()
+        with open(os.path.join(d, 'ground-truth', 'GT_' + os.path.splitext(n)[0] + '.json')) as f:
+            gt = json.load(f)
+        pts = np.asarray(gt['points'], dtype=np.float32).reshape(-1, 2)
+        # MATLAB 1-based pixel coordinates -> continuous 0-based (pixel i covers [i, i+1)).
+        pts = pts - 0.5
+        out.append(Sample(part, n, img, pts))
+    return out
+
+
+def random_crop(s, rng, crop, smin, smax, flip=True):
+    """Random log-uniform rescale (smin..smax), crop x crop window (zero padded), horizontal flip.
+
+    Returns (uint8 HxWx3 array, float32 Nx2 points in crop pixels)."""
+    scale = float(np.exp(rng.uniform(np.log(smin), np.log(smax))))
+    r = crop / scale  # window size in source pixels
+    x0 = rng.uniform(min(0.0, s.w - r), max(0.0, s.w - r))
+    y0 = rng.uniform(min(0.0, s.h - r), max(0.0, s.h - r))
+    bx0, by0 = max(0.0, x0), max(0.0, y0)
+    bx1, by1 = min(float(s.w), x0 + r), min(float(s.h), y0 + r)
+    ox0, oy0 = int(round((bx0 - x0) * scale)), int(round((by0 - y0) * scale))
+    ow = max(1, min(crop - ox0, int(round((bx1 - bx0) * scale))))
+    oh = max(1, min(crop - oy0, int(round((by1 - by0) * scale))))
+    patch = s.img.resize((ow, oh), Image.BILINEAR, box=(bx0, by0, bx1, by1))
+    out = np.zeros((crop, crop, 3), np.uint8)
+    out[oy0:oy0 + oh, ox0:ox0 + ow] = np.asarray(patch)
+    p = s.points
+    if len(p):
+        keep = (p[:, 0] >= bx0) & (p[:, 0] < bx1) & (p[:, 1] >= by0) & (p[:, 1] < by1)
+        p = p[keep]
+        # map source coords -> output coords (the patch maps [bx0,bx1) onto [ox0, ox0+ow))
+        px = ox0 + (p[:, 0] - bx0) * (ow / (bx1 - bx0))
+        py = oy0 + (p[:, 1] - by0) * (oh / (by1 - by0))
+        p = np.stack([px, py], 1).astype(np.float32)
+    if flip and rng.random() < 0.5:
+        out = out[:, ::-1]
+        if len(p):
+            p = p.copy()
+            p[:, 0] = crop - p[:, 0]
+    return np.ascontiguousarray(out), p, scale
+
+
+def colour_jitter(batch, rng, p_gray=0.15, strength=0.25):
+    """In-place photometric augmentation on a float [B,3,H,W] tensor with values 0..255."""
+    import torch
+    b = batch.shape[0]
+    for i in range(b):
+        x = batch[i]
+        if rng.random() < 0.8:
+            br = 1 + rng.uniform(-strength, strength)
+            ct = 1 + rng.uniform(-strength, strength)
+            sat = 1 + rng.uniform(-strength, strength)
+            mean = x.mean()
+            x.mul_(br)
+            x.sub_(mean * br).mul_(ct).add_(mean * br)
+            g = x.mean(0, keepdim=True)
+            x.sub_(g).mul_(sat).add_(g)
+        if rng.random() < p_gray:
+            g = (0.299 * x[0] + 0.587 * x[1] + 0.114 * x[2]).unsqueeze(0)
+            x.copy_(g.expand_as(x))
+        if rng.random() < 0.3:  # gamma
+            gm = float(np.exp(rng.uniform(-0.3, 0.3)))
+            x.clamp_(0, 255).div_(255).pow_(gm).mul_(255)
+        x.clamp_(0, 255)
+    return batch

@@ -1,0 +1,256 @@
+"""Train the Raqib crowd-density network on ShanghaiTech A+B (CPU, PyTorch), export the best to ONNX.
+
+Run through `bash training/train.sh [--resume] [options]` (see training/README.md). Everything is
+seeded: the validation split (training/val-split.json), the crops of every step (RNG keyed on
+(seed, step)) and the initialisation, so a resumed run continues the same sample stream.
+"""
+import argparse
+import copy
+import json
+import math
+import os
+import random
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+from data import colour_jitter, load_samples, make_split, random_crop  # noqa: E402
+from export import export_onnx  # noqa: E402
+from losses import bayesian_loss  # noqa: E402
+from model import STRIDE, DensityNet, count_params, gmac  # noqa: E402
+
+REPO = os.path.dirname(HERE)
+VERSION_BASE = '1.0.0'
+
+
+def parse():
+    p = argparse.ArgumentParser()
+    p.add_argument('--data', default=os.path.join(os.path.dirname(REPO), 'shared', 'datasets'),
+                   help='dataset root holding ShanghaiTech/part_{A,B}/train_data')
+    p.add_argument('--out', default=os.path.join(HERE, 'checkpoints'))
+    p.add_argument('--onnx', default=os.path.join(REPO, 'models', 'raqib-density.onnx'))
+    p.add_argument('--split', default=os.path.join(HERE, 'val-split.json'))
+    p.add_argument('--resume', action='store_true', help='continue from <out>/last.pt if present')
+    p.add_argument('--seed', type=int, default=20261130)
+    p.add_argument('--val-frac', type=float, default=0.1)
+    p.add_argument('--variant', default='s16', choices=['s16', 'full'])
+    p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--crop', type=int, default=256)
+    p.add_argument('--batch-a', type=int, default=4)
+    p.add_argument('--batch-b', type=int, default=4)
+    p.add_argument('--scale-a', type=float, nargs=2, default=[0.6, 1.4])
+    p.add_argument('--scale-b', type=float, nargs=2, default=[0.3, 1.2])
+    p.add_argument('--frozen-steps', type=int, default=800, help='head-only warm-up steps')
+    p.add_argument('--cycle-steps', type=int, default=11000,
+                   help='first cosine cycle length (after the frozen warm-up); later cycles double')
+    p.add_argument('--max-steps', type=int, default=200000)
+    p.add_argument('--lr-head', type=float, default=1e-3)
+    p.add_argument('--lr-backbone', type=float, default=2e-4)
+    p.add_argument('--lr-min-frac', type=float, default=0.02)
+    p.add_argument('--restart-decay', type=float, default=0.5, help='peak lr factor for each new cycle')
+    p.add_argument('--warmup', type=int, default=300, help='linear warm-up steps after unfreezing')
+    p.add_argument('--ema', type=float, default=0.998)
+    p.add_argument('--sigma', type=float, default=8.0)
+    p.add_argument('--bg-dist', type=float, default=40.0)
+    p.add_argument('--count-weight', type=float, default=1.0)
+    p.add_argument('--val-every', type=int, default=500)
+    p.add_argument('--ckpt-minutes', type=float, default=5.0)
+    p.add_argument('--log-every', type=int, default=50)
+    return p.parse_args()
+
+
+def lr_factor(step, a):
+    """(head, backbone) lr multipliers. Frozen head warm-up, then SGDR cosine cycles (cycle i: T0*2^i)."""
+    if step < a.frozen_steps:
+        return 1.0, 0.0
+    t = step - a.frozen_steps
+    length, peak = a.cycle_steps, 1.0
+    while t >= length:
+        t -= length
+        length *= 2
+        peak *= a.restart_decay
+    cos = a.lr_min_frac + (1 - a.lr_min_frac) * 0.5 * (1 + math.cos(math.pi * t / length))
+    f = peak * cos
+    warm = min(1.0, (step - a.frozen_steps + 1) / a.warmup)
+    return f, f * warm
+
+
+def log(path, msg):
+    line = time.strftime('%Y-%m-%d %H:%M:%S ') + msg
+    print(line, flush=True)
+    with open(path, 'a') as f:
+        f.write(line + '\n')
+
+
+@torch.no_grad()
+def evaluate(model, samples):
+    model.eval()
+    res = {}
+    for part in ('A', 'B'):
+        errs = []
+        for s in [x for x in samples if x.part == part]:
+            a = torch.from_numpy(np.asarray(s.img)).permute(2, 0, 1).float()[None]
+            h, w = a.shape[2], a.shape[3]
+            ph, pw = (-h) % 32, (-w) % 32
+            if ph or pw:
+                a = F.pad(a, (0, pw, 0, ph))  # pad right/bottom with zeros (black) to multiples of 32
+            pred = model(a).sum().item()
+            errs.append(pred - len(s.points))
+        e = np.asarray(errs)
+        res[part] = {'mae': float(np.abs(e).mean()), 'rmse': float(np.sqrt((e ** 2).mean())),
+                     'me': float(e.mean()), 'n': int(len(e))}
+    return res
+
+
+def head_size_range(samples, a):
+    """Typical head sizes in training px: nearest-neighbour distance between annotated heads
+    (a common head-size proxy in dense crowds, capped at 64 px for sparse scenes) x the scale jitter."""
+    from scipy.spatial import cKDTree
+    vals = {'A': [], 'B': []}
+    for s in samples:
+        if len(s.points) > 3:
+            d, _ = cKDTree(s.points).query(s.points, k=2)
+            vals[s.part].append(np.minimum(d[:, 1], 64.0))
+    lo = np.percentile(np.concatenate(vals['A']), 5) * a.scale_a[0]
+    lo = min(lo, np.percentile(np.concatenate(vals['B']), 5) * a.scale_b[0])
+    hi = max(np.percentile(np.concatenate(vals['A']), 95) * a.scale_a[1],
+             np.percentile(np.concatenate(vals['B']), 95) * a.scale_b[1])
+    return [int(max(1, round(lo))), int(round(hi))]
+
+
+def main():
+    a = parse()
+    torch.set_num_threads(a.threads)
+    os.makedirs(a.out, exist_ok=True)
+    logf = os.path.join(a.out, 'log.txt')
+    torch.manual_seed(a.seed)
+    random.seed(a.seed)
+
+    if os.path.exists(a.split):
+        with open(a.split) as f:
+            split = json.load(f)
+        assert split['seed'] == a.seed and abs(split['valFraction'] - a.val_frac) < 1e-9, \
+            'val-split.json was made with another seed/fraction; delete it or pass the same --seed/--val-frac'
+    else:
+        split = make_split(a.data, a.seed, a.val_frac, a.split)
+    t0 = time.time()
+    train = {p: load_samples(a.data, p, split['parts'][p]['train']) for p in ('A', 'B')}
+    val = load_samples(a.data, 'A', split['parts']['A']['val']) + load_samples(a.data, 'B', split['parts']['B']['val'])
+    hs = head_size_range(train['A'] + train['B'], a)
+    log(logf, 'data: train A %d B %d, val A %d B %d, loaded in %.0fs, head size range %s px' % (
+        len(train['A']), len(train['B']), len(split['parts']['A']['val']), len(split['parts']['B']['val']),
+        time.time() - t0, hs))
+
+    model = DensityNet(variant=a.variant)
+    ema = copy.deepcopy(model).eval()
+    for p in ema.parameters():
+        p.requires_grad_(False)
+    head = model.head_parameters()
+    head_ids = {id(p) for p in head}
+    bb = [p for p in model.parameters() if id(p) not in head_ids]
+    opt = torch.optim.Adam([{'params': head, 'lr': a.lr_head}, {'params': bb, 'lr': 0.0}])
+    step, best, best_res = 0, float('inf'), None
+    last = os.path.join(a.out, 'last.pt')
+    if a.resume and os.path.exists(last):
+        ck = torch.load(last, map_location='cpu')
+        model.load_state_dict(ck['model'])
+        ema.load_state_dict(ck['ema'])
+        opt.load_state_dict(ck['opt'])
+        step, best, best_res = ck['step'], ck['best'], ck.get('best_res')
+        log(logf, 'resumed from %s at step %d (best score %.3f)' % (last, step, best))
+    else:
+        log(logf, 'start: %s' % json.dumps(vars(a)))
+        log(logf, 'model: variant %s, %d params (head %d), %.2f GMAC at 544x960' % (
+            a.variant, count_params(model), sum(p.numel() for p in head), gmac(model)))
+
+    meta = {'name': 'raqib-density', 'version': VERSION_BASE, 'inputName': 'image', 'outputName': 'density',
+            'outputStridePx': STRIDE, 'inputMultiplePx': 32, 'inputRange': 'rgb-0-255', 'trainedHeadSizePx': hs}
+
+    def save(path, extra=None):
+        ck = {'model': model.state_dict(), 'ema': ema.state_dict(), 'opt': opt.state_dict(), 'step': step,
+              'best': best, 'best_res': best_res, 'args': vars(a), 'meta': meta}
+        if extra:
+            ck.update(extra)
+        tmp = path + '.tmp'
+        torch.save(ck, tmp)
+        os.replace(tmp, path)
+
+    def set_frozen(frozen):
+        for p in bb:
+            p.requires_grad_(not frozen)
+
+    last_ck = time.time()
+    run_loss, run_n, t_last = 0.0, 0, time.time()
+    set_frozen(step < a.frozen_steps)
+    while step < a.max_steps:
+        fh, fb = lr_factor(step, a)
+        if step == a.frozen_steps:
+            set_frozen(False)
+            log(logf, 'step %d: unfreezing the backbone' % step)
+        opt.param_groups[0]['lr'] = a.lr_head * fh
+        opt.param_groups[1]['lr'] = a.lr_backbone * fb
+        model.train()
+        rng = np.random.default_rng([a.seed, step])
+        imgs, pts = [], []
+        for part, n, sc in (('A', a.batch_a, a.scale_a), ('B', a.batch_b, a.scale_b)):
+            pool = train[part]
+            for _ in range(n):
+                s = pool[int(rng.integers(len(pool)))]
+                im, p, _ = random_crop(s, rng, a.crop, sc[0], sc[1])
+                imgs.append(im)
+                pts.append(torch.from_numpy(p))
+        x = torch.from_numpy(np.stack(imgs)).permute(0, 3, 1, 2).float()
+        colour_jitter(x, rng)
+        den = model(x)
+        loss = bayesian_loss(den, pts, STRIDE, a.sigma, a.bg_dist, a.count_weight)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+        opt.step()
+        step += 1
+        with torch.no_grad():
+            d = min(a.ema, (1 + step) / (10 + step))
+            for pe, pm in zip(ema.parameters(), model.parameters()):
+                pe.mul_(d).add_(pm.detach(), alpha=1 - d)
+        run_loss += loss.item()
+        run_n += 1
+        if step % a.log_every == 0:
+            dt = (time.time() - t_last) / run_n
+            log(logf, 'step %d loss %.4f lr %.2e/%.2e %.0f ms/step' % (
+                step, run_loss / run_n, opt.param_groups[0]['lr'], opt.param_groups[1]['lr'], dt * 1000))
+            run_loss, run_n, t_last = 0.0, 0, time.time()
+        if step % a.val_every == 0:
+            tv = time.time()
+            res = evaluate(ema, val)
+            score = res['B']['mae'] + res['A']['mae'] / 8.0
+            msg = 'VAL step %d: A MAE %.2f RMSE %.2f ME %+.2f | B MAE %.2f RMSE %.2f ME %+.2f | score %.3f (%.0fs)' % (
+                step, res['A']['mae'], res['A']['rmse'], res['A']['me'], res['B']['mae'], res['B']['rmse'],
+                res['B']['me'], score, time.time() - tv)
+            if score < best:
+                best, best_res = score, {'step': step, **res}
+                meta['version'] = '%s+step%d' % (VERSION_BASE, step)
+                export_onnx(copy.deepcopy(ema), a.onnx, meta)
+                with open(os.path.splitext(a.onnx)[0] + '.metrics.json', 'w') as f:
+                    json.dump({'step': step, 'score': score, 'scoreFormula': 'B MAE + A MAE / 8',
+                               'validation': res, 'split': os.path.relpath(a.split, REPO)}, f, indent=2)
+                    f.write('\n')
+                save(os.path.join(a.out, 'best.pt'))
+                msg += ' -> best, exported %s' % a.onnx
+            log(logf, msg)
+            t_last = time.time()
+        if time.time() - last_ck > a.ckpt_minutes * 60:
+            save(last)
+            last_ck = time.time()
+    save(last)
+    log(logf, 'done at step %d, best %s' % (step, json.dumps(best_res)))
+
+
+if __name__ == '__main__':
+    main()
