@@ -1,9 +1,13 @@
-import type { FrameMeta, RgbImage } from '@raqib/core';
+import type { Detections, FrameMeta, RgbImage } from '@raqib/core';
 
-/** One decoded frame. `image.rgb` is only valid until the source is asked for the next frame. */
+/**
+ * One frame from a source: decoded pixels (video, images) and/or ready-made head detections
+ * (a points file). `image.rgb` is only valid until the source is asked for the next frame.
+ */
 export interface SourceFrame {
   meta: FrameMeta;
-  image: RgbImage;
+  image?: RgbImage;
+  detections?: Detections;
 }
 
 /** How a source ended: all frames read, or stopped early (corrupt data, lost stream) and why. */

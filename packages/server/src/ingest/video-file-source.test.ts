@@ -12,8 +12,23 @@ function makeClip(name: string, format: 'mp4' | 'ts' = 'mp4'): string {
   const path = join(dir, `${name}.${format}`);
   const expr = 'geq=lum=20+20*N:cb=128:cr=128';
   execFileSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'color=c=black:s=320x180:r=10:d=4',
-    '-vf', `format=yuv444p,${expr},format=yuv420p`, '-c:v', 'libx264', '-qp', '0', '-g', '5', '-y', path,
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=black:s=320x180:r=10:d=4',
+    '-vf',
+    `format=yuv444p,${expr},format=yuv420p`,
+    '-c:v',
+    'libx264',
+    '-qp',
+    '0',
+    '-g',
+    '5',
+    '-y',
+    path,
   ]);
   return path;
 }

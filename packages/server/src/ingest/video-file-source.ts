@@ -15,7 +15,10 @@ export interface VideoFileSourceOptions {
 }
 
 /** Frame size after ffmpeg scaling: width capped, aspect kept, both even. */
-export function scaledSize(probe: Pick<VideoProbe, 'width' | 'height'>, maxWidthPx?: number): { width: number; height: number } {
+export function scaledSize(
+  probe: Pick<VideoProbe, 'width' | 'height'>,
+  maxWidthPx?: number,
+): { width: number; height: number } {
   if (!maxWidthPx || probe.width <= maxWidthPx) return { width: probe.width, height: probe.height };
   const width = Math.max(2, Math.floor(maxWidthPx / 2) * 2);
   const height = Math.max(2, Math.round((probe.height * width) / probe.width / 2) * 2);

@@ -1,0 +1,46 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { FrameAnalysis } from '@raqib/core';
+import { frameAnalysisRecord } from './analysis-record.js';
+import type { Sink } from './sink.js';
+
+/** Writes a line of JSON per record; every line is complete when written, so a crash loses no earlier line. */
+export class JsonlWriter {
+  private readonly stream: WriteStream;
+  private failure: Error | null = null;
+
+  constructor(readonly path: string) {
+    this.stream = createWriteStream(path, { flags: 'w' });
+    this.stream.on('error', (error) => (this.failure = error));
+  }
+
+  async append(record: unknown): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (!this.stream.write(JSON.stringify(record) + '\n')) {
+      await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+    }
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve, reject) =>
+      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+    if (this.failure) throw this.failure;
+  }
+}
+
+/** analysis.jsonl: one FrameAnalysis record per analysed frame. */
+export class AnalysisJsonlSink implements Sink {
+  private readonly writer: JsonlWriter;
+
+  constructor(path: string) {
+    this.writer = new JsonlWriter(path);
+  }
+
+  write(analysis: FrameAnalysis): Promise<void> {
+    return this.writer.append(frameAnalysisRecord(analysis));
+  }
+
+  close(): Promise<void> {
+    return this.writer.close();
+  }
+}
