@@ -1,11 +1,8 @@
 import { Detections, type FrameAnalysis } from '@raqib/core';
 import type { FrameSource } from '../ingest/frame-source.js';
-import { moduleLogger } from '../logging/logger.js';
 import { SummaryAccumulator, type AnalysisSummary } from '../sinks/analysis-summary.js';
 import type { Sink } from '../sinks/sink.js';
 import type { FrameContext, Stage } from './stage.js';
-
-const log = moduleLogger('pipeline');
 
 export interface AnalysisProgress {
   frames: number;
@@ -58,8 +55,7 @@ export async function analyzeStream(
       options.onProgress?.({ frames: frame.meta.seq + 1, timeS: lastTimeS, msPerFrame: totalMs });
     }
   } catch (error) {
-    failure = error;
-    log.error({ err: error, timeS: lastTimeS }, 'analysis stopped');
+    failure = error; // rethrown after the sinks are closed; the caller reports it
   }
   const end = source.end();
   const summary = accumulator.summary(
