@@ -1,10 +1,12 @@
-import type { FrameAnalysis, RgbImage } from '@raqib/core';
+import type { FrameAnalysis, FrameGroundModel, RgbImage } from '@raqib/core';
 
 /** Everything one frame carries through the pipeline. Stages fill in `analysis` in order. */
 export interface FrameContext {
   analysis: FrameAnalysis;
   /** Decoded pixels when the source has them (valid during this frame only). */
   image?: RgbImage;
+  /** How this frame's pixels map to the ground, when known (set by the geo stage). */
+  ground?: FrameGroundModel;
   /** Milliseconds spent in the model runtime for this frame. */
   inferenceMs: number;
 }

@@ -1,0 +1,201 @@
+import { basename } from 'node:path';
+import { RaqibError, type DensityEstimator, type RgbImage } from '@raqib/core';
+import {
+  evaluateDataset,
+  listShanghaiTechDataset,
+  readImageSplit,
+  type DatasetImage,
+  type DatasetProblem,
+} from '../../datasets/index.js';
+import { moduleLogger } from '../../logging/logger.js';
+import { defineCommand, type CommandIo, type CommandSpec, type OptionSpec } from '../command-spec.js';
+import { formatEvalJson, type EvalReportContext } from './eval-json-reporter.js';
+import { formatEvalTable } from './eval-table-reporter.js';
+
+/** What `raqib eval` needs from the outside world; tests inject fakes. */
+export interface EvalDependencies {
+  createEstimator(options: { modelPath?: string; threads?: number }): Promise<DensityEstimator>;
+  loadImage(path: string): Promise<RgbImage>;
+  defaultModelPath(): string;
+}
+
+const evalOptions = {
+  dataset: {
+    type: 'string',
+    valueName: 'DIR',
+    description:
+      'Dataset folder in the ShanghaiTech layout: DIR/images/IMG_n.jpg + DIR/ground-truth/GT_IMG_n.mat|.json',
+  },
+  format: { type: 'string', choices: ['table', 'json'], default: 'table', description: 'Output format' },
+  limit: {
+    type: 'number',
+    valueName: 'N',
+    description: 'Evaluate only the first N images (natural order: IMG_2 before IMG_10)',
+  },
+  split: {
+    type: 'string',
+    valueName: 'FILE',
+    description:
+      'Evaluate only the images a split file lists (e.g. training/val-split.json, a JSON list, or one name per line)',
+  },
+  'split-part': {
+    type: 'string',
+    valueName: 'PART',
+    description: 'Part of the split file to use (e.g. A); default: from a part_X folder in --dataset',
+  },
+  'split-subset': { type: 'string', default: 'val', valueName: 'NAME', description: 'List of the split file to use' },
+  scale: {
+    type: 'number',
+    default: 1,
+    valueName: 'FACTOR',
+    description: 'People-scale factor: resize images by this before inference (> 1 for small heads)',
+  },
+  model: {
+    type: 'string',
+    valueName: 'PATH',
+    description: 'Density model (ONNX); default: RAQIB_MODEL or models/raqib-density.onnx',
+  },
+  threads: { type: 'number', valueName: 'N', description: 'Threads for the model runtime (default: 2)' },
+} satisfies Record<string, OptionSpec>;
+
+type EvalOptions = { [K in keyof typeof evalOptions]: unknown };
+
+/** Loads the real estimator and image decoder only when `eval` runs (onnxruntime is heavy). */
+async function realDependencies(): Promise<EvalDependencies> {
+  const [inference, ingest] = await Promise.all([import('../../inference/index.js'), import('../../ingest/index.js')]);
+  return {
+    createEstimator: (options) => inference.createOnnxDensityEstimator(options),
+    loadImage: (path) => ingest.loadImageFile(path),
+    defaultModelPath: () => inference.defaultModelPath(),
+  };
+}
+
+function positiveNumber(name: string, value: unknown, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const n = value as number;
+  if (!(n > 0) || (integer && !Number.isInteger(n))) {
+    throw new RaqibError(
+      'USAGE',
+      `raqib eval: --${name} must be a positive ${integer ? 'integer' : 'number'}, got ${n}`,
+    );
+  }
+  return n;
+}
+
+/** Picks the images to evaluate: those the split lists (in natural order), then the first `limit`. */
+async function selectImages(
+  images: DatasetImage[],
+  imagesDir: string,
+  options: EvalOptions,
+  dataset: string,
+): Promise<{ selected: DatasetImage[]; problems: DatasetProblem[] }> {
+  let selected = images;
+  const problems: DatasetProblem[] = [];
+  const splitPath = options.split as string | undefined;
+  if (splitPath !== undefined) {
+    const names = await readImageSplit(splitPath, {
+      part: options['split-part'] as string | undefined,
+      subset: options['split-subset'] as string,
+      datasetDir: dataset,
+    });
+    const wanted = new Set(names.map((name) => basename(name)));
+    const present = new Set(images.map((image) => image.name));
+    for (const name of wanted) {
+      if (!present.has(name)) {
+        problems.push({
+          file: splitPath,
+          code: 'INPUT_NOT_FOUND',
+          message: `${splitPath}: lists ${name}, which is not in ${imagesDir}; is it the split of another part?`,
+        });
+      }
+    }
+    selected = images.filter((image) => wanted.has(image.name));
+  }
+  const limit = positiveNumber('limit', options.limit, true);
+  if (limit !== undefined) selected = selected.slice(0, limit);
+  return { selected, problems };
+}
+
+async function runEval(
+  options: EvalOptions,
+  io: CommandIo,
+  dependencies: () => Promise<EvalDependencies>,
+): Promise<number> {
+  const log = moduleLogger('eval');
+  const dataset = options.dataset as string | undefined;
+  if (dataset === undefined) {
+    throw new RaqibError('USAGE', "raqib eval: --dataset DIR is required. See 'raqib eval --help'.");
+  }
+  const scale = positiveNumber('scale', options.scale, false) ?? 1;
+  const threads = positiveNumber('threads', options.threads, true);
+  positiveNumber('limit', options.limit, true);
+  const listing = await listShanghaiTechDataset(dataset);
+  const { selected, problems: selectionProblems } = await selectImages(
+    listing.images,
+    listing.imagesDir,
+    options,
+    dataset,
+  );
+  const listingProblems = [...listing.problems, ...selectionProblems];
+  for (const problem of listingProblems) io.stderr.write(`raqib eval: ${problem.message}\n`);
+  if (selected.length === 0) {
+    throw new RaqibError('DATASET_INVALID', `${dataset}: no image left to evaluate after --split/--limit`);
+  }
+  const warnings =
+    options.split === undefined && options.limit === undefined
+      ? listing.unmatchedGroundTruth.map((file) => `${file}: annotation without an image in ${listing.imagesDir}`)
+      : [];
+  for (const warning of warnings) io.stderr.write(`raqib eval: warning: ${warning}\n`);
+
+  const deps = await dependencies();
+  const modelPath = (options.model as string | undefined) ?? deps.defaultModelPath();
+  const estimator = await deps.createEstimator({ modelPath, ...(threads !== undefined ? { threads } : {}) });
+  const progress = io.stderr.isTTY === true;
+  let evaluation;
+  try {
+    evaluation = await evaluateDataset({
+      images: selected,
+      estimator,
+      loadImage: deps.loadImage,
+      scale,
+      onProblem: (problem) => io.stderr.write(`${progress ? '\r\x1b[K' : ''}raqib eval: ${problem.message}\n`),
+      onImage: (row, done, total) => {
+        log.debug({ image: row.name, truth: row.truth, predicted: row.predicted, ms: row.estimateMs }, 'evaluated');
+        if (progress) io.stderr.write(`\r\x1b[K[${done}/${total}] ${row.name}`);
+      },
+    });
+  } finally {
+    if (progress) io.stderr.write('\r\x1b[K');
+    await estimator.close();
+  }
+  if (evaluation.images === 0) {
+    throw new RaqibError(
+      'DATASET_INVALID',
+      `${dataset}: none of the ${selected.length} image(s) could be evaluated (see the messages above)`,
+    );
+  }
+  const context: EvalReportContext = { dataset: listing.root, modelPath, scale, warnings, listingProblems };
+  io.stdout.write(
+    options.format === 'json' ? formatEvalJson(evaluation, context) : formatEvalTable(evaluation, context),
+  );
+  return listingProblems.length + evaluation.problems.length > 0 ? 1 : 0;
+}
+
+/** Builds `raqib eval` on the given dependencies (the real estimator by default). */
+export function createEvalCommand(dependencies: () => Promise<EvalDependencies> = realDependencies): CommandSpec {
+  const spec = defineCommand({
+    name: 'eval',
+    summary: 'Score the density model on an annotated dataset: count MAE/RMSE, ms per image, head localisation P/R/F1',
+    usage: '--dataset DIR [--format table|json] [--limit N] [--split FILE] [--scale FACTOR] [--model PATH]',
+    options: evalOptions,
+    examples: [
+      'raqib eval --dataset ../shared/datasets/ShanghaiTech/part_B/train_data --limit 20',
+      'raqib eval --dataset ../shared/datasets/ShanghaiTech/part_A/train_data --split training/val-split.json --format json',
+    ],
+    run: ({ options, io }) => runEval(options, io, dependencies),
+  });
+  return spec as unknown as CommandSpec;
+}
+
+/** `raqib eval`. */
+export const evalCommand: CommandSpec = createEvalCommand();
