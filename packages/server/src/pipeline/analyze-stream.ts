@@ -35,10 +35,12 @@ export async function analyzeStream(
   const accumulator = new SummaryAccumulator(source.description);
   let failure: unknown = null;
   let lastTimeS = 0;
+  let waitStartedMs = now();
   try {
     for await (const frame of source.frames()) {
       if (options.signal?.aborted) break;
       const startedMs = now();
+      const decodeMs = startedMs - waitStartedMs;
       const analysis: FrameAnalysis = {
         frame: frame.meta,
         timeS: frame.meta.ptsMs / 1000,
@@ -49,8 +51,9 @@ export async function analyzeStream(
       const context: FrameContext = { analysis, inferenceMs: 0, ...(frame.image ? { image: frame.image } : {}) };
       for (const stage of stages) await stage.process(context);
       for (const sink of sinks) await sink.write(analysis, frame.image);
-      const totalMs = now() - startedMs;
-      accumulator.add(analysis, { totalMs, inferenceMs: context.inferenceMs });
+      waitStartedMs = now();
+      const totalMs = waitStartedMs - startedMs;
+      accumulator.add(analysis, { totalMs, inferenceMs: context.inferenceMs, decodeMs });
       lastTimeS = analysis.timeS;
       options.onProgress?.({ frames: frame.meta.seq + 1, timeS: lastTimeS, msPerFrame: totalMs });
     }

@@ -23,8 +23,12 @@ export interface AnalysisSummary {
   durationS: number;
   firstTimeS: number | null;
   lastTimeS: number | null;
+  /** Analysis time per frame (all stages and sinks), excluding decoding. */
   meanMsPerFrame: number;
+  /** Time per frame inside the model runtime. */
   meanInferenceMsPerFrame: number;
+  /** Time per frame spent waiting for the source (decoding). */
+  meanDecodeMsPerFrame: number;
   peakCount: TimedValue | null;
   zones: ZoneSummary[];
   source: { completed: boolean; reason?: string };
@@ -41,6 +45,7 @@ export class SummaryAccumulator {
   private frames = 0;
   private totalMs = 0;
   private totalInferenceMs = 0;
+  private totalDecodeMs = 0;
   private firstTimeS: number | null = null;
   private lastTimeS: number | null = null;
   private peakCount: TimedValue | null = null;
@@ -48,10 +53,11 @@ export class SummaryAccumulator {
 
   constructor(private readonly input: string) {}
 
-  add(analysis: FrameAnalysis, timing: { totalMs: number; inferenceMs: number }): void {
+  add(analysis: FrameAnalysis, timing: { totalMs: number; inferenceMs: number; decodeMs: number }): void {
     this.frames++;
     this.totalMs += timing.totalMs;
     this.totalInferenceMs += timing.inferenceMs;
+    this.totalDecodeMs += timing.decodeMs;
     this.firstTimeS ??= analysis.timeS;
     this.lastTimeS = analysis.timeS;
     this.peakCount = maxOf(this.peakCount, analysis.count, analysis.timeS);
@@ -88,6 +94,7 @@ export class SummaryAccumulator {
       lastTimeS: this.lastTimeS,
       meanMsPerFrame: this.frames === 0 ? 0 : this.totalMs / this.frames,
       meanInferenceMsPerFrame: this.frames === 0 ? 0 : this.totalInferenceMs / this.frames,
+      meanDecodeMsPerFrame: this.frames === 0 ? 0 : this.totalDecodeMs / this.frames,
       peakCount: this.peakCount,
       zones: [...this.zones.values()].map(({ sumCount, ...zone }) => ({
         ...zone,
