@@ -91,7 +91,7 @@ if __name__ == '__main__':
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from model import DensityNet
     ck = torch.load(sys.argv[1], map_location='cpu')
-    m = DensityNet()
-    m.load_state_dict(ck.get('ema', ck.get('model')))
+    m = DensityNet(variant=ck.get('args', {}).get('variant', 's16'))
+    m.load_state_dict(ck['ema'] if 'ema' in ck else ck['model'])
     export_onnx(m, sys.argv[2], ck.get('meta'))
     print('exported', sys.argv[2])

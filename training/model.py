@@ -2,7 +2,7 @@
 
 Default variant 's16': the pretrained MobileNetV2 trunk truncated after block 12 (stride 16; the stride-32
 stages, MoveNet's FPN and keypoint heads are dropped), feature taps at strides 4/8/16 fused at stride 8,
-three 3x3 convolutions (dilation 1/2/3) and a 1x1 output with ReLU. Variant 'full' keeps the whole
+three 3x3 convolutions (dilation 1/2/3) and a 1x1 output with |x|. Variant 'full' keeps the whole
 MoveNet-Lightning MobileNetV2+FPN (slower: ~60 ms vs ~46 ms at 960x544 with 2 threads).
 
 Input: [N,3,H,W] RGB float 0..255 (H, W multiples of 32); normalisation x/127.5-1 is inside the model.
@@ -72,7 +72,9 @@ class DensityNet(nn.Module):
         b = F.interpolate(b, scale_factor=2.0, mode='bilinear', align_corners=False)
         h = F.relu(self.fuse(torch.cat([a, f8a, f8b, b], 1)))
         h = self.body(h)
-        return F.relu(self.out(h))
+        # |x| (as in the Bayesian-loss reference model): non-negative like ReLU, but it cannot die when the
+        # background term pushes the randomly initialised output down.
+        return torch.abs(self.out(h))
 
 
 def count_params(m):

@@ -10,6 +10,7 @@ import json
 import math
 import os
 import random
+import subprocess
 import sys
 import time
 
@@ -22,7 +23,6 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 from data import colour_jitter, load_samples, make_split, random_crop  # noqa: E402
-from export import export_onnx  # noqa: E402
 from losses import bayesian_loss  # noqa: E402
 from model import STRIDE, DensityNet, count_params, gmac  # noqa: E402
 
@@ -48,7 +48,7 @@ def parse():
     p.add_argument('--scale-a', type=float, nargs=2, default=[0.6, 1.4])
     p.add_argument('--scale-b', type=float, nargs=2, default=[0.3, 1.2])
     p.add_argument('--frozen-steps', type=int, default=800, help='head-only warm-up steps')
-    p.add_argument('--cycle-steps', type=int, default=11000,
+    p.add_argument('--cycle-steps', type=int, default=6000,
                    help='first cosine cycle length (after the frozen warm-up); later cycles double')
     p.add_argument('--max-steps', type=int, default=200000)
     p.add_argument('--lr-head', type=float, default=1e-3)
@@ -60,7 +60,7 @@ def parse():
     p.add_argument('--sigma', type=float, default=8.0)
     p.add_argument('--bg-dist', type=float, default=40.0)
     p.add_argument('--count-weight', type=float, default=1.0)
-    p.add_argument('--val-every', type=int, default=500)
+    p.add_argument('--val-every', type=int, default=750)
     p.add_argument('--ckpt-minutes', type=float, default=5.0)
     p.add_argument('--log-every', type=int, default=50)
     return p.parse_args()
@@ -89,26 +89,6 @@ def log(path, msg):
         f.write(line + '\n')
 
 
-@torch.no_grad()
-def evaluate(model, samples):
-    model.eval()
-    res = {}
-    for part in ('A', 'B'):
-        errs = []
-        for s in [x for x in samples if x.part == part]:
-            a = torch.from_numpy(np.asarray(s.img)).permute(2, 0, 1).float()[None]
-            h, w = a.shape[2], a.shape[3]
-            ph, pw = (-h) % 32, (-w) % 32
-            if ph or pw:
-                a = F.pad(a, (0, pw, 0, ph))  # pad right/bottom with zeros (black) to multiples of 32
-            pred = model(a).sum().item()
-            errs.append(pred - len(s.points))
-        e = np.asarray(errs)
-        res[part] = {'mae': float(np.abs(e).mean()), 'rmse': float(np.sqrt((e ** 2).mean())),
-                     'me': float(e.mean()), 'n': int(len(e))}
-    return res
-
-
 def head_size_range(samples, a):
     """Typical head sizes in training px: nearest-neighbour distance between annotated heads
     (a common head-size proxy in dense crowds, capped at 64 px for sparse scenes) x the scale jitter."""
@@ -118,10 +98,10 @@ def head_size_range(samples, a):
         if len(s.points) > 3:
             d, _ = cKDTree(s.points).query(s.points, k=2)
             vals[s.part].append(np.minimum(d[:, 1], 64.0))
-    lo = np.percentile(np.concatenate(vals['A']), 5) * a.scale_a[0]
-    lo = min(lo, np.percentile(np.concatenate(vals['B']), 5) * a.scale_b[0])
-    hi = max(np.percentile(np.concatenate(vals['A']), 95) * a.scale_a[1],
-             np.percentile(np.concatenate(vals['B']), 95) * a.scale_b[1])
+    lo = np.percentile(np.concatenate(vals['A']), 10) * a.scale_a[0]
+    lo = min(lo, np.percentile(np.concatenate(vals['B']), 10) * a.scale_b[0])
+    hi = max(np.percentile(np.concatenate(vals['A']), 90) * a.scale_a[1],
+             np.percentile(np.concatenate(vals['B']), 90) * a.scale_b[1])
     return [int(max(1, round(lo))), int(round(hi))]
 
 
@@ -227,24 +207,43 @@ def main():
                 step, run_loss / run_n, opt.param_groups[0]['lr'], opt.param_groups[1]['lr'], dt * 1000))
             run_loss, run_n, t_last = 0.0, 0, time.time()
         if step % a.val_every == 0:
+            # Validation and ONNX export run in child processes (see evaluate.py).
             tv = time.time()
-            res = evaluate(ema, val)
-            score = res['B']['mae'] + res['A']['mae'] / 8.0
-            msg = 'VAL step %d: A MAE %.2f RMSE %.2f ME %+.2f | B MAE %.2f RMSE %.2f ME %+.2f | score %.3f (%.0fs)' % (
-                step, res['A']['mae'], res['A']['rmse'], res['A']['me'], res['B']['mae'], res['B']['rmse'],
-                res['B']['me'], score, time.time() - tv)
-            if score < best:
-                best, best_res = score, {'step': step, **res}
-                meta['version'] = '%s+step%d' % (VERSION_BASE, step)
-                export_onnx(copy.deepcopy(ema), a.onnx, meta)
-                with open(os.path.splitext(a.onnx)[0] + '.metrics.json', 'w') as f:
-                    json.dump({'step': step, 'score': score, 'scoreFormula': 'B MAE + A MAE / 8',
-                               'validation': res, 'split': os.path.relpath(a.split, REPO)}, f, indent=2)
-                    f.write('\n')
-                save(os.path.join(a.out, 'best.pt'))
-                msg += ' -> best, exported %s' % a.onnx
-            log(logf, msg)
+            evck = os.path.join(a.out, 'eval.pt')
+            tmp = evck + '.tmp'
+            torch.save({'ema': ema.state_dict(), 'step': step, 'args': vars(a), 'meta': meta}, tmp)
+            os.replace(tmp, evck)
+            out = subprocess.run([sys.executable, os.path.join(HERE, 'evaluate.py'), evck, '--split', a.split,
+                                  '--data', a.data, '--threads', str(a.threads)],
+                                 capture_output=True, text=True)
+            if out.returncode != 0:
+                log(logf, 'VAL step %d failed: %s' % (step, out.stderr[-2000:]))
+            else:
+                res = json.loads(out.stdout.strip().splitlines()[-1])
+                score = res['B']['mae'] + res['A']['mae'] / 8.0
+                msg = 'VAL step %d: A MAE %.2f RMSE %.2f ME %+.2f | B MAE %.2f RMSE %.2f ME %+.2f | score %.3f (%.0fs)' % (
+                    step, res['A']['mae'], res['A']['rmse'], res['A']['me'], res['B']['mae'], res['B']['rmse'],
+                    res['B']['me'], score, time.time() - tv)
+                if score < best:
+                    best, best_res = score, res
+                    meta['version'] = '%s+step%d' % (VERSION_BASE, step)
+                    torch.save({'ema': ema.state_dict(), 'step': step, 'args': vars(a), 'meta': meta}, tmp)
+                    os.replace(tmp, evck)
+                    ex = subprocess.run([sys.executable, os.path.join(HERE, 'export.py'), evck, a.onnx],
+                                        capture_output=True, text=True)
+                    if ex.returncode != 0:
+                        msg += ' -> best, EXPORT FAILED: %s' % ex.stderr[-1500:]
+                    else:
+                        with open(os.path.splitext(a.onnx)[0] + '.metrics.json', 'w') as f:
+                            json.dump({'step': step, 'score': score, 'scoreFormula': 'B MAE + A MAE / 8',
+                                       'validation': {k: res[k] for k in ('A', 'B')},
+                                       'split': os.path.relpath(a.split, REPO)}, f, indent=2)
+                            f.write('\n')
+                        msg += ' -> best, exported %s' % a.onnx
+                    save(os.path.join(a.out, 'best.pt'))
+                log(logf, msg)
             t_last = time.time()
+            run_loss, run_n = 0.0, 0
         if time.time() - last_ck > a.ckpt_minutes * 60:
             save(last)
             last_ck = time.time()

@@ -14,7 +14,9 @@ export type RaqibErrorCode =
   | 'TELEMETRY_INVALID'
   | 'ZONES_INVALID'
   | 'CALIBRATION_INVALID'
+  | 'GEOREFERENCE_MISSING'
   | 'RULES_INVALID'
+  | 'NOTIFY_INVALID'
   | 'USAGE';
 
 /**

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { RaqibError, isAreaZone, peopleScale, zoneRingsPx, type FrameMeta, type Zone } from '@raqib/core';
+import { RaqibError, isAreaZone, zoneRingsPx, type FrameMeta, type Zone } from '@raqib/core';
 import { loadCalibrationFile, loadZonesFile } from '../../analysis/analysis-config-files.js';
 import { openAnalysisInput } from '../../analysis/analysis-input.js';
-import { createOnnxDensityEstimator } from '../../inference/index.js';
+import { createOnnxDensityEstimator, modelPeopleScale } from '../../inference/index.js';
 import { loadTelemetryForVideo } from '../../ingest/telemetry-sidecar.js';
 import { analyzeStream } from '../../pipeline/analyze-stream.js';
 import { DensityStage } from '../../pipeline/density-stage.js';
@@ -145,10 +145,8 @@ export const analyzeCommand = defineCommand({
       ...(options.model ? { modelPath: options.model } : {}),
       threads: options.threads,
     });
-    const [minHeadPx, maxHeadPx] = estimator.model.trainedHeadSizePx ?? [8, 16];
-    const modelHeadPx = Math.sqrt(minHeadPx * maxHeadPx);
     const scaleFor = (frame: FrameMeta): number =>
-      options.scale ?? (frame.gsdMPerPx === undefined ? 1 : peopleScale(frame.gsdMPerPx, { modelHeadPx }));
+      options.scale ?? (frame.gsdMPerPx === undefined ? 1 : (modelPeopleScale(estimator.model, frame.gsdMPerPx) ?? 1));
     const stages: Stage[] = [
       new GeoStage({
         ...(sidecar ? { telemetry: sidecar.track } : {}),

@@ -1,4 +1,8 @@
 import type { CommandSpec } from '../command-spec.js';
+import { analyzeCommand } from './analyze-command.js';
+import { countCommand } from './count-command.js';
+import { evalCommand } from './eval-command.js';
+import { evalTracksCommand } from './eval-tracks-command.js';
 
 /** Every `raqib` command, in help order. */
-export const commands: readonly CommandSpec[] = [];
+export const commands: readonly CommandSpec[] = [countCommand, evalCommand, analyzeCommand, evalTracksCommand];

@@ -1,0 +1,2 @@
+export * from './fruin-level.js';
+export * from './still-class.js';

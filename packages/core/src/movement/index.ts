@@ -1,0 +1,2 @@
+export * from './line-counter.js';
+export * from './motion-stats.js';

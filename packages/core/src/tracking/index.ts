@@ -1,0 +1,7 @@
+export * from './crowd-tracker.js';
+export * from './image-motion-estimator.js';
+export * from './similarity-motion.js';
+export * from './spatial-grid.js';
+export * from './sparse-assignment.js';
+export * from './track-id-source.js';
+export * from './track-frame.js';

@@ -1,0 +1,1 @@
+export { loadImageFile, listImageFiles, IMAGE_EXTENSIONS, type ImageFileList } from './image-file.js';
