@@ -1,7 +1,7 @@
 import type { ZodIssue } from 'zod';
 import { RaqibError } from '../raqib-error.js';
 import { ALERT_ZONE_KINDS, type AlertZoneKind } from './alert-zone.js';
-import { ladderProblems, mergeRule, rulesLayers } from './resolve-zone-rules.js';
+import { ladderProblems, mergeRule, rulesLayers, type RulesProblem } from './resolve-zone-rules.js';
 import { RULE_IDS } from './rule-catalog.js';
 import { rulesConfigSchema, type RulesConfig } from './rules-config-schema.js';
 
@@ -25,57 +25,83 @@ function valueAt(input: unknown, path: readonly (string | number)[]): unknown {
   return node;
 }
 
-function pathText(path: readonly (string | number)[]): string {
+/** `zones.gate-3.density.warning.raise`; list items as `[i]`; the top level as `(top level)`. */
+export function rulesPathText(path: readonly (string | number)[]): string {
   if (path.length === 0) return '(top level)';
   return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : index === 0 ? key : `.${key}`)).join('');
 }
 
-function issueLines(issue: ZodIssue, input: unknown): string[] {
+function issueProblems(issue: ZodIssue, input: unknown): RulesProblem[] {
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => `${pathText([...issue.path, key])}: ${issue.message}`);
+    return issue.keys.map((key) => ({ path: [...issue.path, key], message: issue.message }));
   }
-  if (issue.code === 'invalid_union') {
-    return [`${pathText(issue.path)}: unexpected ${describeValue(valueAt(input, issue.path))}`];
-  }
-  return [`${pathText(issue.path)}: ${issue.message}, got ${describeValue(valueAt(input, issue.path))}`];
+  return [{ path: issue.path, message: `${issue.message}, got ${describeValue(valueAt(input, issue.path))}` }];
 }
 
 /**
- * Validates parsed rules-file content (from YAML or JSON) and checks every ladder it can produce.
- * Throws RaqibError('RULES_INVALID') listing each problem on its own line as `source: path: problem`,
- * e.g. `rules.yaml: zones.gate-3.density.warning.raise: expected a number >= 0, got "high"`.
+ * Validates parsed rules-file content (from YAML or JSON) and checks every ladder it can produce:
+ * the schema first (types, ranges, unknown keys), then the ladders of every zone kind and zone.
+ *
+ * @param input the parsed document (`null`/`undefined` for an empty file means "all defaults")
+ * @returns the config, or the problems found
+ */
+export function validateRulesConfig(
+  input: unknown,
+): { ok: true; config: RulesConfig } | { ok: false; problems: RulesProblem[] } {
+  const parsed = rulesConfigSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.flatMap((issue) => issueProblems(issue, input)) };
+  }
+  const config = parsed.data as RulesConfig;
+  const problems = ladderConsistencyProblems(config);
+  return problems.length === 0 ? { ok: true, config } : { ok: false, problems };
+}
+
+/**
+ * Formats rules problems one per line as `source: path: problem` (or `source:line:col: path: problem`
+ * when `locate` finds the place), plus a hint; at most 20 lines.
+ */
+export function formatRulesProblems(
+  problems: readonly RulesProblem[],
+  source: string,
+  locate?: (path: readonly (string | number)[]) => string | undefined,
+): string {
+  const lines = problems.slice(0, MAX_PROBLEMS).map((problem) => {
+    const where = locate?.(problem.path);
+    return `${source}${where ? `:${where}` : ''}: ${rulesPathText(problem.path)}: ${problem.message}`;
+  });
+  if (problems.length > MAX_PROBLEMS) lines.push(`${source}: ... and ${problems.length - MAX_PROBLEMS} more`);
+  lines.push('Fix the rules file (or remove the value to keep the default); see docs/alerts.md.');
+  return lines.join('\n');
+}
+
+/**
+ * Validates parsed rules-file content; throws RaqibError('RULES_INVALID') listing each problem on its
+ * own line, e.g. `rules.yaml: zones.gate-3.density.warning.raise: expected a number >= 0, got "high"`.
  *
  * @param input the parsed document (`null`/`undefined` for an empty file means "all defaults")
  * @param source the file name to put in messages
+ * @example const rules = parseRulesConfig(YAML.parse(text), 'rules.yaml');
  */
 export function parseRulesConfig(input: unknown, source = 'rules'): RulesConfig {
-  const parsed = rulesConfigSchema.safeParse(input ?? {});
-  let problems: string[];
-  if (!parsed.success) {
-    problems = parsed.error.issues.flatMap((issue) => issueLines(issue, input));
-  } else {
-    problems = ladderConsistencyProblems(parsed.data as RulesConfig);
-  }
-  if (problems.length === 0) return parsed.data as RulesConfig;
-  const shown = problems.slice(0, MAX_PROBLEMS).map((problem) => `${source}: ${problem}`);
-  if (problems.length > MAX_PROBLEMS) shown.push(`${source}: ... and ${problems.length - MAX_PROBLEMS} more`);
-  throw new RaqibError(
-    'RULES_INVALID',
-    `${shown.join('\n')}\nFix the rules file (or remove the value to keep the default); see docs/alerts.md.`,
-  );
+  const result = validateRulesConfig(input);
+  if (result.ok) return result.config;
+  throw new RaqibError('RULES_INVALID', formatRulesProblems(result.problems, source));
 }
 
 /** Every ladder problem for every zone kind, and for every zone entry (under its kind, or all kinds). */
-function ladderConsistencyProblems(config: RulesConfig): string[] {
-  const problems = new Set<string>();
+function ladderConsistencyProblems(config: RulesConfig): RulesProblem[] {
+  const problems = new Map<string, RulesProblem>();
   const check = (kind: AlertZoneKind, zoneId?: string) => {
     const layers = rulesLayers(config, kind, zoneId);
     for (const ruleId of RULE_IDS) {
       const merged = mergeRule(ruleId, kind, layers);
       for (const problem of ladderProblems(ruleId, merged.levels)) {
-        const inZone = zoneId !== undefined && problem.startsWith(`zones.${zoneId}.`);
+        const inZone = zoneId !== undefined && problem.path[0] === 'zones' && problem.path[1] === zoneId;
         const kindNote = inZone && !config.zones?.[zoneId]?.kind ? ` (with the ${kind} defaults; set kind)` : '';
-        problems.add(problem + kindNote);
+        const message = problem.message + kindNote;
+        const key = `${JSON.stringify(problem.path)} ${message}`;
+        if (!problems.has(key)) problems.set(key, { path: problem.path, message });
       }
     }
   };
@@ -83,5 +109,5 @@ function ladderConsistencyProblems(config: RulesConfig): string[] {
   for (const [zoneId, entry] of Object.entries(config.zones ?? {})) {
     for (const kind of entry.kind ? [entry.kind] : ALERT_ZONE_KINDS) check(kind, zoneId);
   }
-  return [...problems];
+  return [...problems.values()];
 }

@@ -28,17 +28,23 @@ export interface ResolvedZoneRules {
 
 /** One layer of overrides and where it is in the rules file (`defaults`, `kinds.gate`, `zones.gate-3`). */
 export interface RulesLayer {
-  path: string;
+  path: string[];
   overrides: RuleOverrides | undefined;
+}
+
+/** A problem in a rules file: where (keys from the top of the file) and what. */
+export interface RulesProblem {
+  path: (string | number)[];
+  message: string;
 }
 
 /** The layers that apply to a zone of `kind` (and id `zoneId`), least specific first. */
 export function rulesLayers(config: RulesConfig, kind: AlertZoneKind, zoneId?: string): RulesLayer[] {
   const layers: RulesLayer[] = [
-    { path: 'defaults', overrides: config.defaults },
-    { path: `kinds.${kind}`, overrides: config.kinds?.[kind] },
+    { path: ['defaults'], overrides: config.defaults },
+    { path: ['kinds', kind], overrides: config.kinds?.[kind] },
   ];
-  if (zoneId !== undefined) layers.push({ path: `zones.${zoneId}`, overrides: config.zones?.[zoneId] });
+  if (zoneId !== undefined) layers.push({ path: ['zones', zoneId], overrides: config.zones?.[zoneId] });
   return layers;
 }
 
@@ -48,7 +54,7 @@ export interface MergedLevel {
   enabled: boolean;
   settings: Partial<LevelSettings>;
   /** Path of the level in the most specific layer that touched it; undefined when built in. */
-  sourcePath: string | undefined;
+  sourcePath: string[] | undefined;
 }
 
 /** Merges one rule over the layers, keeping track of which layer set each level (for error messages). */
@@ -77,7 +83,7 @@ export function mergeRule(
     for (const level of levels) {
       const levelOverride = override[level.severity];
       if (!levelOverride) continue;
-      level.sourcePath = `${layer.path}.${ruleId}.${level.severity}`;
+      level.sourcePath = [...layer.path, ruleId, level.severity];
       const { enabled: levelEnabled, ...fields } = levelOverride;
       level.enabled = levelEnabled ?? true;
       for (const [key, value] of Object.entries(fields)) {
@@ -93,35 +99,42 @@ export function mergeRule(
 }
 
 /**
- * Problems of a merged ladder, as `path: problem` lines: a level without raise or clear, a clear
- * threshold on the wrong side of its raise threshold, or a graver level with a milder threshold.
+ * Problems of a merged ladder: a level without raise or clear, a clear threshold on the wrong side of
+ * its raise threshold, or a graver level with a milder threshold. Paths point at the most specific
+ * layer that set the level (built-in levels have the path `(built-in)`).
  */
-export function ladderProblems(ruleId: RuleId, levels: readonly MergedLevel[]): string[] {
-  const problems: string[] = [];
+export function ladderProblems(ruleId: RuleId, levels: readonly MergedLevel[]): RulesProblem[] {
+  const problems: RulesProblem[] = [];
   const above = RULE_CATALOG[ruleId].direction === 'above';
   let previous: MergedLevel | undefined;
   for (const level of levels) {
     if (!level.enabled) continue;
-    const where = level.sourcePath ?? `built-in ${ruleId}.${level.severity}`;
+    const path = level.sourcePath ?? ['(built-in)', ruleId, level.severity];
     const { raise, clear } = level.settings;
     if (raise === undefined || clear === undefined) {
       const missing = [raise === undefined ? 'raise' : '', clear === undefined ? 'clear' : ''].filter(Boolean);
-      problems.push(`${where}: the ${ruleId} rule has no default ${level.severity} level; set ${missing.join(' and ')}`);
+      problems.push({
+        path,
+        message: `the ${ruleId} rule has no default ${level.severity} level; set ${missing.join(' and ')}`,
+      });
       continue;
     }
     if (above ? clear >= raise : clear <= raise) {
-      problems.push(
-        `${where}: clear (${clear}) must be ${above ? 'below' : 'above'} raise (${raise}) for hysteresis; ` +
+      problems.push({
+        path,
+        message:
+          `clear (${clear}) must be ${above ? 'below' : 'above'} raise (${raise}) for hysteresis; ` +
           `${ruleId} alerts when the value ${above ? 'rises to' : 'falls to'} the threshold`,
-      );
+      });
     }
     const previousRaise = previous?.settings.raise;
     if (previous && previousRaise !== undefined && (above ? raise < previousRaise : raise > previousRaise)) {
-      const path = level.sourcePath ?? previous.sourcePath ?? where;
-      problems.push(
-        `${path}: ${level.severity} raise (${raise}) is ${above ? 'below' : 'above'} the ${previous.severity} raise ` +
+      problems.push({
+        path: level.sourcePath ?? previous.sourcePath ?? path,
+        message:
+          `${level.severity} raise (${raise}) is ${above ? 'below' : 'above'} the ${previous.severity} raise ` +
           `(${previousRaise}); a graver level needs a threshold at least as ${above ? 'high' : 'low'}`,
-      );
+      });
     }
     previous = level;
   }
@@ -152,7 +165,8 @@ export function resolveZoneRules(config: RulesConfig, zone: Partial<AlertZone> &
     const merged = mergeRule(id, effective.kind, layers);
     const problems = ladderProblems(id, merged.levels);
     if (problems.length > 0) {
-      throw new RaqibError('RULES_INVALID', `rules for zone ${effective.id}: ${problems.join('; ')}`);
+      const text = problems.map((problem) => `${problem.path.join('.')}: ${problem.message}`).join('; ');
+      throw new RaqibError('RULES_INVALID', `rules for zone ${effective.id}: ${text}`);
     }
     const levels: ResolvedLevel[] = [];
     for (const level of merged.levels) {

@@ -30,8 +30,11 @@ export interface CrowdTrackerOptions {
   minHits: number;
   /** How long an unmatched confirmed track is kept for re-association, seconds. */
   maxLostS: number;
-  /** How long an unmatched confirmed track is still reported (at its prediction), seconds. */
-  coastS: number;
+  /**
+   * Consecutive missed frames during which a confirmed track is still reported at its prediction
+   * (a detector misses people now and then; counts should not flicker).
+   */
+  coastFrames: number;
   /** Frame interval used when `update` gets no time, seconds. */
   defaultFrameIntervalS: number;
   /** Estimate the camera's motion from the detections when none is given. Default true. */
@@ -57,7 +60,7 @@ export const DEFAULT_CROWD_TRACKER_OPTIONS: Readonly<CrowdTrackerOptions> = Obje
   lowScore: 0.1,
   minHits: 3,
   maxLostS: 1.5,
-  coastS: 0.3,
+  coastFrames: 3,
   defaultFrameIntervalS: 1 / 25,
   estimateImageMotion: true,
   imageMotionSearchPx: 40,
@@ -191,8 +194,7 @@ export class CrowdTracker {
     const out: TrackSnapshot[] = [];
     for (const track of this.tracks) {
       if (track.phase !== 'confirmed') continue;
-      const missedS = this.nowS - track.lastSeenS;
-      if (track.detectionIndex < 0 && missedS > this.options.coastS + 1e-9) continue;
+      if (track.detectionIndex < 0 && track.missedFrames > this.options.coastFrames) continue;
       out.push({
         id: track.id,
         state: track.detectionIndex >= 0 ? 'tracked' : 'coasting',

@@ -7,6 +7,7 @@ import { createOnnxDensityEstimator, modelPeopleScale } from '../../inference/in
 import { loadTelemetryForVideo } from '../../ingest/telemetry-sidecar.js';
 import { analyzeStream } from '../../pipeline/analyze-stream.js';
 import { DensityStage } from '../../pipeline/density-stage.js';
+import { FlowStage } from '../../pipeline/flow-stage.js';
 import { GeoStage } from '../../pipeline/geo-stage.js';
 import type { Stage } from '../../pipeline/stage.js';
 import { ZoneStage } from '../../pipeline/zone-stage.js';
@@ -82,6 +83,10 @@ export const analyzeCommand = defineCommand({
       description: 'Downscale frames to at most this width before analysis',
       valueName: 'PX',
     },
+    'no-flow': {
+      type: 'boolean',
+      description: 'Skip the optical-flow motion analysis (speed, direction, counterflow, pressure)',
+    },
     annotate: {
       type: 'boolean',
       description: 'Also write annotated.mp4 (density overlay, zones by level of service, counts)',
@@ -155,6 +160,7 @@ export const analyzeCommand = defineCommand({
         onNote: warn,
       }),
       new DensityStage(estimator, scaleFor),
+      ...(options['no-flow'] ? [] : [new FlowStage({ onWarning: warn })]),
       new ZoneStage(zones, warn),
     ];
     if (!hasGround) warn('no GSD, telemetry or calibration: areas in m² and persons per m² are not available');
