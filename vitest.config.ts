@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    reporters: process.env.CI ? ['default'] : ['default'],
+    // Deliberate failures in tests would otherwise print warnings; RAQIB_LOG_LEVEL=debug to see them.
+    env: { RAQIB_LOG_LEVEL: process.env.RAQIB_LOG_LEVEL ?? 'silent' },
   },
 });

@@ -1,6 +1,10 @@
 """Validation of a checkpoint on the fixed split (full images, zero-padded right/bottom to multiples of 32).
 
 usage: /usr/bin/python3 training/evaluate.py CKPT [--split training/val-split.json] [--data DIR] [--json OUT]
+       [--calib-n 24]
+The reported A/B metrics include the bias correction (a global count scale k fitted on a seeded subset of
+TRAINING images, never on val), exactly as export.py bakes it into the ONNX; raw metrics are under
+"calibration". NB: a checkpoint's metrics depend on k, so compare checkpoints with the same --calib-n.
 train.py runs this (and export.py) in a child process, so the large full-image activations never
 inflate the long-running training process and a failing validation/export cannot kill the run.
 """
@@ -22,23 +26,46 @@ from model import DensityNet  # noqa: E402
 
 
 @torch.no_grad()
-def evaluate(model, samples):
+def predict(model, samples):
+    """[(part, predicted count, true count)] for whole images zero-padded to multiples of 32."""
     model.eval()
+    out = []
+    for s in samples:
+        a = torch.from_numpy(np.array(s.img)).permute(2, 0, 1).float()[None]
+        h, w = a.shape[2], a.shape[3]
+        ph, pw = (-h) % 32, (-w) % 32
+        if ph or pw:
+            a = F.pad(a, (0, pw, 0, ph))
+        out.append((s.part, model(a).sum().item(), len(s.points)))
+    return out
+
+
+def metrics(preds, k=1.0):
     res = {}
     for part in ('A', 'B'):
-        errs = []
-        for s in [x for x in samples if x.part == part]:
-            a = torch.from_numpy(np.array(s.img)).permute(2, 0, 1).float()[None]
-            h, w = a.shape[2], a.shape[3]
-            ph, pw = (-h) % 32, (-w) % 32
-            if ph or pw:
-                a = F.pad(a, (0, pw, 0, ph))
-            pred = model(a).sum().item()
-            errs.append(pred - len(s.points))
-        e = np.asarray(errs)
+        e = np.asarray([k * p - t for q, p, t in preds if q == part])
         res[part] = {'mae': float(np.abs(e).mean()), 'rmse': float(np.sqrt((e ** 2).mean())),
                      'me': float(e.mean()), 'n': int(len(e))}
     return res
+
+
+def evaluate(model, samples):
+    return metrics(predict(model, samples))
+
+
+def calibration_factor(preds):
+    """Global count scale k minimising the mean relative error sum |k p - t| / t over (training) images,
+    parts weighted equally (weighted median of t/p)."""
+    r, w = [], []
+    for part in ('A', 'B'):
+        rows = [(p, t) for q, p, t in preds if q == part and t > 0 and p > 0]
+        for p, t in rows:
+            r.append(t / p)
+            w.append(p / t / len(rows))
+    o = np.argsort(r)
+    r, w = np.asarray(r)[o], np.asarray(w)[o]
+    c = np.cumsum(w)
+    return float(r[np.searchsorted(c, c[-1] / 2)])
 
 
 def main():
@@ -49,6 +76,10 @@ def main():
     p.add_argument('--json')
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--weights', default='ema', choices=['ema', 'model'])
+    p.add_argument('--calib-n', type=int, default=24,
+                   help='bias correction: estimate a global count scale on this many TRAINING images per part '
+                        '(seeded subset; 0 = off). Val metrics are then reported raw and calibrated.')
+    p.add_argument('--calib-seed', type=int, default=7)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     with open(a.split) as f:
@@ -58,7 +89,20 @@ def main():
     m = DensityNet(variant=variant)
     m.load_state_dict(ck[a.weights] if a.weights in ck else ck['ema'])
     val = load_samples(a.data, 'A', split['parts']['A']['val']) + load_samples(a.data, 'B', split['parts']['B']['val'])
-    res = evaluate(m, val)
+    pv = predict(m, val)
+    res = metrics(pv)
+    if a.calib_n > 0:
+        rng = np.random.default_rng(a.calib_seed)
+        tr = []
+        for part in ('A', 'B'):
+            names = split['parts'][part]['train']
+            sel = sorted(rng.choice(len(names), min(a.calib_n, len(names)), replace=False))
+            tr += load_samples(a.data, part, [names[i] for i in sel])
+        pt = predict(m, tr)
+        k = calibration_factor(pt)
+        res = metrics(pv, k)
+        res['calibration'] = {'k': k, 'trainImagesPerPart': a.calib_n, 'seed': a.calib_seed,
+                              'rawVal': metrics(pv), 'rawTrainSubset': metrics(pt)}
     res['step'] = ck.get('step')
     print(json.dumps(res))
     if a.json:

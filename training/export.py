@@ -62,6 +62,16 @@ def fold_pads(path, model):
     onnx.save(m, path)
 
 
+def apply_count_scale(model, k):
+    """Bias correction: multiply the density (and so the count) by k > 0, folded into the last conv
+    (|k z| = k |z|), so the graph is unchanged."""
+    assert k > 0
+    with torch.no_grad():
+        model.out.weight.mul_(k)
+        model.out.bias.mul_(k)
+    return model
+
+
 def export_onnx(model, onnx_path, meta=None, meta_path=None):
     model = model.eval()
     os.makedirs(os.path.dirname(os.path.abspath(onnx_path)), exist_ok=True)
@@ -93,5 +103,8 @@ if __name__ == '__main__':
     ck = torch.load(sys.argv[1], map_location='cpu')
     m = DensityNet(variant=ck.get('args', {}).get('variant', 's16'))
     m.load_state_dict(ck['ema'] if 'ema' in ck else ck['model'])
+    k = float(ck.get('calib', 1.0))
+    apply_count_scale(m, k)
     export_onnx(m, sys.argv[2], ck.get('meta'))
+    print('count scale (bias correction) k = %.4f' % k)
     print('exported', sys.argv[2])

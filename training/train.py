@@ -61,6 +61,8 @@ def parse():
     p.add_argument('--bg-dist', type=float, default=40.0)
     p.add_argument('--count-weight', type=float, default=1.0)
     p.add_argument('--val-every', type=int, default=750)
+    p.add_argument('--calib-n', type=int, default=24,
+                   help='bias correction on this many training images per part at each validation (0 = off)')
     p.add_argument('--ckpt-minutes', type=float, default=5.0)
     p.add_argument('--log-every', type=int, default=50)
     return p.parse_args()
@@ -214,7 +216,7 @@ def main():
             torch.save({'ema': ema.state_dict(), 'step': step, 'args': vars(a), 'meta': meta}, tmp)
             os.replace(tmp, evck)
             out = subprocess.run([sys.executable, os.path.join(HERE, 'evaluate.py'), evck, '--split', a.split,
-                                  '--data', a.data, '--threads', str(a.threads)],
+                                  '--data', a.data, '--threads', str(a.threads), '--calib-n', str(a.calib_n)],
                                  capture_output=True, text=True)
             if out.returncode != 0:
                 log(logf, 'VAL step %d failed: %s' % (step, out.stderr[-2000:]))
@@ -224,10 +226,16 @@ def main():
                 msg = 'VAL step %d: A MAE %.2f RMSE %.2f ME %+.2f | B MAE %.2f RMSE %.2f ME %+.2f | score %.3f (%.0fs)' % (
                     step, res['A']['mae'], res['A']['rmse'], res['A']['me'], res['B']['mae'], res['B']['rmse'],
                     res['B']['me'], score, time.time() - tv)
+                cal = res.get('calibration')
+                if cal:
+                    msg += ' | k %.4f, raw A MAE %.2f ME %+.2f, raw B MAE %.2f ME %+.2f' % (
+                        cal['k'], cal['rawVal']['A']['mae'], cal['rawVal']['A']['me'], cal['rawVal']['B']['mae'],
+                        cal['rawVal']['B']['me'])
                 if score < best:
                     best, best_res = score, res
                     meta['version'] = '%s+step%d' % (VERSION_BASE, step)
-                    torch.save({'ema': ema.state_dict(), 'step': step, 'args': vars(a), 'meta': meta}, tmp)
+                    torch.save({'ema': ema.state_dict(), 'step': step, 'args': vars(a), 'meta': meta,
+                                'calib': cal['k'] if cal else 1.0}, tmp)
                     os.replace(tmp, evck)
                     ex = subprocess.run([sys.executable, os.path.join(HERE, 'export.py'), evck, a.onnx],
                                         capture_output=True, text=True)
@@ -237,10 +245,11 @@ def main():
                         with open(os.path.splitext(a.onnx)[0] + '.metrics.json', 'w') as f:
                             json.dump({'step': step, 'score': score, 'scoreFormula': 'B MAE + A MAE / 8',
                                        'validation': {k: res[k] for k in ('A', 'B')},
+                                       'biasCorrection': cal,
                                        'split': os.path.relpath(a.split, REPO)}, f, indent=2)
                             f.write('\n')
                         msg += ' -> best, exported %s' % a.onnx
-                    save(os.path.join(a.out, 'best.pt'))
+                    save(os.path.join(a.out, 'best.pt'), {'calib': cal['k'] if cal else 1.0})
                 log(logf, msg)
             t_last = time.time()
             run_loss, run_n = 0.0, 0

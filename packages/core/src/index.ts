@@ -14,3 +14,5 @@ export * from './geometry/index.js';
 export * from './telemetry/index.js';
 export * from './zones/index.js';
 export * from './flow/index.js';
+export * from './alerts/index.js';
+export * from './simulation/index.js';

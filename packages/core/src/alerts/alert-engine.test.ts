@@ -130,10 +130,12 @@ describe('AlertEngine rules', () => {
     for (let timeS = 0; timeS <= 40; timeS += 1) {
       events.push(...engine.evaluate({ timeS, readings: [reading('plaza', 4), reading('hall', 4)], zones }));
     }
-    expect(engine.activeAlerts().filter((alert) => alert.zoneId === 'plaza').map((a) => a.severity)).toEqual([
-      'info',
-      'warning',
-    ]);
+    expect(
+      engine
+        .activeAlerts()
+        .filter((alert) => alert.zoneId === 'plaza')
+        .map((a) => a.severity),
+    ).toEqual(['info', 'warning']);
     for (let timeS = 41; timeS <= 70; timeS += 1) {
       events.push(...engine.evaluate({ timeS, readings: [reading('hall', 4)], zones }));
     }

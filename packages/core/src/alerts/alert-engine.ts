@@ -38,6 +38,7 @@ interface RuleState {
   smoother: WindowMedian;
   tracker: LadderTracker;
   lastValueS: number | null;
+  lastValue: number;
 }
 
 interface ZoneState {
@@ -98,20 +99,24 @@ export class AlertEngine {
       const upstream = upstreamId === undefined ? undefined : readings.get(upstreamId);
       for (const ruleState of state.rules) {
         const output = ruleState.metric({ timeS, zone: state.zone, reading, ...(upstream ? { upstream } : {}) });
-        let value: number | undefined;
-        if (output.value !== undefined && Number.isFinite(output.value)) {
-          if (ruleState.lastValueS !== null && timeS - ruleState.lastValueS > this.options.maxGapS) {
-            ruleState.smoother.reset();
-          }
-          value = ruleState.smoother.update(timeS, output.value);
+        const raw = output.value !== undefined && Number.isFinite(output.value) ? output.value : undefined;
+        if (raw !== undefined && ruleState.lastValueS !== null && timeS - ruleState.lastValueS > this.options.maxGapS) {
+          ruleState.smoother.reset();
+        }
+        let value = ruleState.smoother.update(timeS, raw);
+        if (value !== undefined) {
           ruleState.lastValueS = timeS;
+          ruleState.lastValue = value;
+        } else if (ruleState.lastValueS !== null && timeS - ruleState.lastValueS <= this.options.maxGapS) {
+          // A metric missing for a moment (too few movers in this frame, ...) holds its last value.
+          value = ruleState.lastValue;
         }
         const sample = {
           timeS,
           value,
           gateOpen: output.gateOpen,
           ...(frame.frameSeq !== undefined ? { frameSeq: frame.frameSeq } : {}),
-          ...(value !== undefined ? { rawValue: output.value } : {}),
+          ...(raw !== undefined ? { rawValue: raw } : {}),
         };
         events.push(...ruleState.tracker.update(sample));
       }
@@ -119,7 +124,7 @@ export class AlertEngine {
     for (const [zoneId, state] of this.zones) {
       if (readings.has(zoneId)) continue;
       for (const ruleState of state.rules) {
-        events.push(...ruleState.tracker.update({ timeS, value: undefined, gateOpen: false }));
+        events.push(...ruleState.tracker.update({ timeS, value: undefined, gateOpen: true }));
       }
     }
     return events;
@@ -129,7 +134,8 @@ export class AlertEngine {
   finish(timeS: number = this.lastTimeS): AlertEvent[] {
     const events: AlertEvent[] = [];
     for (const state of this.zones.values()) {
-      for (const ruleState of [...state.rules].reverse()) events.push(...ruleState.tracker.closeAll(timeS, 'stream-ended'));
+      for (const ruleState of [...state.rules].reverse())
+        events.push(...ruleState.tracker.closeAll(timeS, 'stream-ended'));
     }
     return events;
   }
@@ -185,6 +191,7 @@ export class AlertEngine {
         smoother: new WindowMedian(rule.smoothingS),
         tracker: new LadderTracker({ streamId: this.streamId, zone: resolved.zone, rule, ...this.options }),
         lastValueS: null,
+        lastValue: 0,
       })),
     };
     this.zones.set(zoneId, state);

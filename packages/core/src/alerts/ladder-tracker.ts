@@ -27,6 +27,7 @@ export interface LadderSample {
   gateOpen: boolean;
 }
 
+/** Options of a {@link LadderTracker} (the engine passes its own). */
 export interface LadderTrackerOptions {
   streamId: string;
   zone: AlertZone;
@@ -42,11 +43,14 @@ export interface LadderTrackerOptions {
 }
 
 /**
- * The state machine of one rule on one zone. Every level has a raise timer (value beyond `raise`)
- * and a clear timer (value beyond `clear` the other way, or gate closed). Each frame, first the
- * gravest open level clears if its clear condition held `clearSustainS` (repeatedly, downwards);
- * then, if some level's raise condition held its `sustainS`, every level up to it opens, mildest
- * first. So open levels always form a prefix of the ladder: one alert per (rule, level, zone).
+ * The state machine of one rule on one zone. Every level has a pending raise (started when the value
+ * reaches `raise`, cancelled when it passes back beyond `clear` or the gate closes) and a pending
+ * clear (started beyond `clear` or with the gate closed, cancelled when the value reaches `raise`
+ * again). Each frame, first the gravest open level clears if its clear has been pending for
+ * `clearSustainS` and the value is beyond `clear` now (repeatedly, downwards); then, if some level's
+ * raise has been pending for its `sustainS` and the value is at `raise` now, every level up to it
+ * opens, mildest first. So open levels always form a prefix of the ladder: one alert per
+ * (rule, level, zone) at a time.
  */
 export class LadderTracker {
   private readonly options: LadderTrackerOptions;
@@ -72,8 +76,11 @@ export class LadderTracker {
 
   /** Feeds one frame; returns the lifecycle events it caused, in order. */
   update(sample: LadderSample): AlertEvent[] {
-    const { timeS, value } = sample;
+    const { timeS } = sample;
     if (this.lastValueS !== null && timeS - this.lastValueS > this.options.maxGapS) this.resetTimers();
+    // No value but a closed gate (e.g. too few people left to measure): the clear condition holds.
+    const closedWithoutValue = sample.value === undefined && !sample.gateOpen && this.lastValueS !== null;
+    const value = closedWithoutValue ? this.lastValue : sample.value;
     if (value === undefined) {
       if (this.lastValueS !== null && timeS - this.lastValueS > this.options.staleAfterS) {
         return this.closeAll(timeS, 'no-data');
@@ -81,16 +88,27 @@ export class LadderTracker {
       return [];
     }
     this.lastValueS = timeS;
-    this.lastValue = value;
-    this.remember(timeS, value);
+    if (!closedWithoutValue) {
+      this.lastValue = value;
+      this.remember(timeS, value);
+    }
     const above = this.options.rule.direction === 'above';
-    this.levels.forEach((level, index) => {
-      const raising = sample.gateOpen && (above ? value >= level.raise : value <= level.raise);
-      const clearing = !sample.gateOpen || (above ? value < level.clear : value > level.clear);
-      this.raiseSinceS[index] = raising ? (this.raiseSinceS[index] ?? timeS) : null;
-      this.clearSinceS[index] = clearing ? (this.clearSinceS[index] ?? timeS) : null;
+    // A pending transition starts when its threshold is passed and is cancelled only by passing the
+    // opposite threshold: noise between clear and raise neither resets nor completes it.
+    const beyondRaise = this.levels.map(
+      (level) => sample.gateOpen && (above ? value >= level.raise : value <= level.raise),
+    );
+    const beyondClear = this.levels.map(
+      (level) => !sample.gateOpen || (above ? value < level.clear : value > level.clear),
+    );
+    this.levels.forEach((_level, index) => {
+      if (beyondClear[index]) this.raiseSinceS[index] = null;
+      else if (beyondRaise[index]) this.raiseSinceS[index] ??= timeS;
+      if (beyondRaise[index]) this.clearSinceS[index] = null;
+      else if (beyondClear[index]) this.clearSinceS[index] ??= timeS;
     });
     for (const alert of this.open) {
+      if (closedWithoutValue) break;
       if (above ? value > alert.peakValue : value < alert.peakValue) {
         alert.peakValue = value;
         alert.peakAtS = timeS;
@@ -102,14 +120,15 @@ export class LadderTracker {
     for (let top = this.open.length - 1; top >= 0; top--) {
       const since = this.clearSinceS[top];
       const level = this.levels[top];
-      if (since === null || since === undefined || !level) break;
+      if (since === null || since === undefined || !level || !beyondClear[top]) break;
       if (timeS - since < level.clearSustainS - TIME_EPSILON_S) break;
       events.push(this.closeTop(sample, since, sample.gateOpen ? 'value-cleared' : 'gate-closed'));
     }
     let target = -1;
     this.levels.forEach((level, index) => {
       const since = this.raiseSinceS[index];
-      if (since !== null && since !== undefined && timeS - since >= level.sustainS - TIME_EPSILON_S) target = index;
+      if (since === null || since === undefined || !beyondRaise[index]) return;
+      if (timeS - since >= level.sustainS - TIME_EPSILON_S) target = index;
     });
     for (let index = this.open.length; index <= target; index++) {
       events.push(this.openLevel(index, sample));
@@ -135,7 +154,7 @@ export class LadderTracker {
   private remember(timeS: number, value: number): void {
     const last = this.history.at(-1);
     if (!last || timeS - last.timeS >= this.options.historyStepS - TIME_EPSILON_S) {
-      this.history.push({ timeS, value });
+      this.history.push({ timeS: Math.round(timeS * 1000) / 1000, value: roundSignificant(value) });
     }
     let drop = 0;
     while (drop < this.history.length && this.history[drop]!.timeS < timeS - this.options.historyS) drop++;
@@ -144,7 +163,10 @@ export class LadderTracker {
 
   private evidenceHistory(timeS: number, value: number): MetricSample[] {
     const samples = this.history.map((sample) => ({ ...sample }));
-    if (samples.at(-1)?.timeS !== timeS) samples.push({ timeS, value });
+    const last = samples.at(-1);
+    if (!last || last.timeS < Math.round(timeS * 1000) / 1000) {
+      samples.push({ timeS: Math.round(timeS * 1000) / 1000, value: roundSignificant(value) });
+    }
     return samples;
   }
 
@@ -216,4 +238,9 @@ export class LadderTracker {
     if (sample.rawValue !== undefined) event.evidence.rawValue = sample.rawValue;
     return event;
   }
+}
+
+/** Rounds to 6 significant digits (evidence stays readable and small). */
+function roundSignificant(value: number): number {
+  return value === 0 || !Number.isFinite(value) ? value : Number(value.toPrecision(6));
 }

@@ -20,7 +20,14 @@ describe('parseRulesConfig', () => {
       version: 1,
       defaults: { density: { smoothingS: 4 } },
       kinds: { walkway: { density: { danger: { raise: 4.5, clear: 4 } } } },
-      zones: { 'gate-3': { kind: 'gate', capacity: 800, upstreamZoneId: 'plaza', lineFlow: { warning: { raise: 70, clear: 65 } } } },
+      zones: {
+        'gate-3': {
+          kind: 'gate',
+          capacity: 800,
+          upstreamZoneId: 'plaza',
+          lineFlow: { warning: { raise: 70, clear: 65 } },
+        },
+      },
     });
     const gate = resolveZoneRules(config, { id: 'gate-3', kind: 'walkway' });
     expect(gate.zone).toEqual({ id: 'gate-3', kind: 'gate', capacity: 800, upstreamZoneId: 'plaza' });
@@ -49,7 +56,9 @@ describe('parseRulesConfig', () => {
     expect(errorOf({ zones: { a: { density: { enabled: 'yes' } } } })).toContain(
       'zones.a.density.enabled: expected true or false, got "yes"',
     );
-    expect(errorOf({ zones: [] })).toContain('rules.yaml: zones: expected a mapping of zone id to settings, got a list');
+    expect(errorOf({ zones: [] })).toContain(
+      'rules.yaml: zones: expected a mapping of zone id to settings, got a list',
+    );
   });
 
   it('rejects unknown keys, listing the allowed ones', () => {
@@ -72,7 +81,7 @@ describe('parseRulesConfig', () => {
     );
     expect(errorOf({ zones: { z: { density: { critical: { raise: 4.5, clear: 4.2 } } } } })).toContain(
       'zones.z.density.critical: critical raise (4.5) is below the danger raise (5); a graver level needs a ' +
-        'threshold at least as high (with the standing defaults; set kind)',
+        'threshold at least as high (with the standing, queue defaults; set kind)',
     );
     expect(errorOf({ defaults: { pressure: { danger: { raise: 0.01 } } } })).toContain(
       'defaults.pressure.danger: the pressure rule has no default danger level; set clear',

@@ -89,19 +89,28 @@ export function parseRulesConfig(input: unknown, source = 'rules'): RulesConfig 
   throw new RaqibError('RULES_INVALID', formatRulesProblems(result.problems, source));
 }
 
-/** Every ladder problem for every zone kind, and for every zone entry (under its kind, or all kinds). */
+/**
+ * Every ladder problem for every zone kind, and for every zone entry (under its kind, or all kinds).
+ * A problem that appears under several kinds is reported once, naming the kinds.
+ */
 function ladderConsistencyProblems(config: RulesConfig): RulesProblem[] {
-  const problems = new Map<string, RulesProblem>();
+  const found = new Map<
+    string,
+    { path: RulesProblem['path']; message: string; kinds: AlertZoneKind[]; zoneNote: boolean }
+  >();
   const check = (kind: AlertZoneKind, zoneId?: string) => {
     const layers = rulesLayers(config, kind, zoneId);
     for (const ruleId of RULE_IDS) {
       const merged = mergeRule(ruleId, kind, layers);
+      // A rule that is off for this kind cannot misbehave there.
+      if (!merged.enabled) continue;
       for (const problem of ladderProblems(ruleId, merged.levels)) {
+        const key = `${JSON.stringify(problem.path)} ${problem.message}`;
+        const entry = found.get(key) ?? { path: problem.path, message: problem.message, kinds: [], zoneNote: false };
+        if (!entry.kinds.includes(kind)) entry.kinds.push(kind);
         const inZone = zoneId !== undefined && problem.path[0] === 'zones' && problem.path[1] === zoneId;
-        const kindNote = inZone && !config.zones?.[zoneId]?.kind ? ` (with the ${kind} defaults; set kind)` : '';
-        const message = problem.message + kindNote;
-        const key = `${JSON.stringify(problem.path)} ${message}`;
-        if (!problems.has(key)) problems.set(key, { path: problem.path, message });
+        if (inZone && !config.zones?.[zoneId]?.kind) entry.zoneNote = true;
+        found.set(key, entry);
       }
     }
   };
@@ -109,5 +118,10 @@ function ladderConsistencyProblems(config: RulesConfig): RulesProblem[] {
   for (const [zoneId, entry] of Object.entries(config.zones ?? {})) {
     for (const kind of entry.kind ? [entry.kind] : ALERT_ZONE_KINDS) check(kind, zoneId);
   }
-  return [...problems.values()];
+  return [...found.values()].map(({ path, message, kinds, zoneNote }) => {
+    let note = '';
+    if (zoneNote) note = ` (with the ${kinds.join(', ')} defaults; set kind)`;
+    else if (path[0] === 'defaults') note = ` (in ${kinds.join(', ')} zones)`;
+    return { path, message: message + note };
+  });
 }

@@ -1,7 +1,12 @@
 import type { AlertSeverity } from '../frame-analysis.js';
 import { RaqibError } from '../raqib-error.js';
 import { ALERT_SEVERITIES, type AlertZone, type AlertZoneKind } from './alert-zone.js';
-import { defaultRuleSettings, DEFAULT_CLEAR_SUSTAIN_S, DEFAULT_SUSTAIN_S, type LevelSettings } from './default-rules.js';
+import {
+  defaultRuleSettings,
+  DEFAULT_CLEAR_SUSTAIN_S,
+  DEFAULT_SUSTAIN_S,
+  type LevelSettings,
+} from './default-rules.js';
 import { RULE_CATALOG, RULE_IDS, type RuleId, type RuleParams } from './rule-catalog.js';
 import type { RuleOverrides, RulesConfig } from './rules-config-schema.js';
 

@@ -33,19 +33,51 @@ describe('rules', () => {
     ['local density', standing, () => ({ densityPerM2: 1, peakLocalDensityPerM2: 6.5 }), ['localDensity:critical']],
     ['occupancy', standing, () => ({ count: 95, densityPerM2: 1 }), ['occupancy:info', 'occupancy:warning']],
     ['occupancy without capacity', [{ id: 'z', kind: 'standing' }], () => ({ count: 500, densityPerM2: 1 }), []],
-    ['growth', standing, (t) => ({ densityPerM2: 1 + t / 60 }), ['growth:info', 'growth:warning', 'density:info']],
+    [
+      'growth',
+      standing,
+      (t) => ({ densityPerM2: 1 + (1.2 * Math.min(t, 80)) / 60 }),
+      ['growth:info', 'growth:warning', 'density:info'],
+    ],
     ['steady density', standing, () => ({ densityPerM2: 1.5 }), []],
-    ['line flow', [{ id: 'z', kind: 'walkway' }], () => ({ flowPerMPerMin: 90 }), ['lineFlow:info', 'lineFlow:warning']],
-    ['counterflow', [{ id: 'z', kind: 'walkway' }], () => ({ densityPerM2: 1.8, counterflowShare: 0.3 }), [
-      'density:info',
-      'counterflow:danger',
-    ]],
-    ['counterflow in a sparse crowd', [{ id: 'z', kind: 'walkway' }], () => ({ densityPerM2: 0.5, counterflowShare: 0.5 }), []],
-    ['pressure', standing, () => ({ densityPerM2: 1, peakLocalDensityPerM2: 5.5, pressurePerS2: 0.03 }), ['pressure:critical']],
-    ['pressure at low density', standing, () => ({ densityPerM2: 1, peakLocalDensityPerM2: 3, pressurePerS2: 0.5 }), []],
+    [
+      'line flow',
+      [{ id: 'z', kind: 'walkway' }],
+      () => ({ flowPerMPerMin: 90 }),
+      ['lineFlow:info', 'lineFlow:warning'],
+    ],
+    [
+      'counterflow',
+      [{ id: 'z', kind: 'walkway' }],
+      () => ({ densityPerM2: 1.8, counterflowShare: 0.3 }),
+      ['density:info', 'counterflow:danger'],
+    ],
+    [
+      'counterflow in a sparse crowd',
+      [{ id: 'z', kind: 'walkway' }],
+      () => ({ densityPerM2: 0.5, counterflowShare: 0.5 }),
+      [],
+    ],
+    [
+      'pressure',
+      standing,
+      () => ({ densityPerM2: 1, peakLocalDensityPerM2: 5.5, pressurePerS2: 0.03 }),
+      ['pressure:critical'],
+    ],
+    [
+      'pressure at low density',
+      standing,
+      () => ({ densityPerM2: 1, peakLocalDensityPerM2: 3, pressurePerS2: 0.5 }),
+      [],
+    ],
     ['dispersal', standing, () => ({ count: 60, densityPerM2: 1, divergencePerS: 0.3 }), ['dispersal:critical']],
     ['dispersal of a handful', standing, () => ({ count: 4, densityPerM2: 1, divergencePerS: 0.3 }), []],
-    ['restricted zone', [{ id: 'z', kind: 'restricted' }], () => ({ count: 2, densityPerM2: 3 }), ['restricted:warning']],
+    [
+      'restricted zone',
+      [{ id: 'z', kind: 'restricted' }],
+      () => ({ count: 2, densityPerM2: 3 }),
+      ['restricted:warning'],
+    ],
     ['people in an open zone', standing, () => ({ count: 2, densityPerM2: 0.02 }), []],
   ])('%s', (_name, zones, signal, expected) => {
     expect(labels(opened(zones, { z: signal })).sort()).toEqual([...expected].sort());
@@ -65,7 +97,9 @@ describe('rules', () => {
   it("raises a speed drop against the zone's own baseline only while density rises", () => {
     const zones: AlertZone[] = [{ id: 'z', kind: 'walkway' }];
     const slowing: Signal = (t) =>
-      t < 120 ? { densityPerM2: 1.2, meanSpeedMPerS: 1.3 } : { densityPerM2: 1.2 + (t - 120) / 60, meanSpeedMPerS: 0.4 };
+      t < 120
+        ? { densityPerM2: 1.2, meanSpeedMPerS: 1.3 }
+        : { densityPerM2: 1.2 + (t - 120) / 60, meanSpeedMPerS: 0.4 };
     const drop = opened(zones, { z: slowing }).filter((event) => event.rule === 'speedDrop');
     expect(labels(drop)).toEqual(['speedDrop:warning']);
     expect(drop[0]!.timeS).toBeGreaterThan(120);
@@ -82,13 +116,38 @@ describe('rules', () => {
     for (let frame = 0; frame <= 600; frame++) {
       const timeS = frame / 5;
       const densityPerM2 = timeS < 60 ? 2 : 0.5;
-      events.push(...engine.evaluate({ timeS, zones, readings: [{ zoneId: 'z', kind: 'area', count: 50, densityPerM2, counterflowShare: 0.4 }] }));
+      events.push(
+        ...engine.evaluate({
+          timeS,
+          zones,
+          readings: [{ zoneId: 'z', kind: 'area', count: 50, densityPerM2, counterflowShare: 0.4 }],
+        }),
+      );
     }
     const cleared = events.find((event) => event.rule === 'counterflow' && event.type === 'cleared')!;
     expect(cleared.evidence.clearReason).toBe('gate-closed');
     expect(cleared.timeS).toBeGreaterThanOrEqual(70);
     expect(cleared.timeS).toBeLessThan(75);
   });
+});
+
+it('clears a dispersal alert once the zone has emptied (closed gate, no value)', () => {
+  const engine = new AlertEngine();
+  const zones: AlertZone[] = [{ id: 'z', kind: 'standing' }];
+  const events: AlertEvent[] = [];
+  for (let frame = 0; frame <= 300; frame++) {
+    const timeS = frame / 5;
+    const reading: ZoneReading =
+      timeS < 20
+        ? { zoneId: 'z', kind: 'area', count: 60, densityPerM2: 1, divergencePerS: 0.3 }
+        : { zoneId: 'z', kind: 'area', count: 2, densityPerM2: 0.02 };
+    events.push(...engine.evaluate({ timeS, zones, readings: [reading] }));
+  }
+  const cleared = events.filter((event) => event.rule === 'dispersal' && event.type === 'cleared');
+  expect(cleared.map((event) => event.evidence.clearReason)).toEqual(['gate-closed']);
+  expect(cleared[0]!.timeS).toBeGreaterThanOrEqual(30);
+  expect(cleared[0]!.timeS).toBeLessThan(33);
+  expect(cleared[0]!.evidence.peakValue).toBeCloseTo(0.3, 9);
 });
 
 describe('WindowMedian and WindowSlope', () => {
@@ -102,6 +161,18 @@ describe('WindowMedian and WindowSlope', () => {
     expect(slowValue).toBe(3);
     expect(fastValue).toBe(3);
     expect(new WindowMedian(0).update(1, 42)).toBe(42);
+  });
+
+  it('median is unknown when the metric was seen in fewer than half of the frames', () => {
+    const median = new WindowMedian(2);
+    const results: (number | undefined)[] = [];
+    // A stray value every fourth frame, then a metric seen in every other frame.
+    for (let frame = 0; frame < 20; frame++) results.push(median.update(frame / 5, frame % 4 === 0 ? 0.5 : undefined));
+    expect(results.slice(10).filter((value) => value !== undefined)).toEqual([]);
+    let last: number | undefined;
+    for (let frame = 20; frame < 40; frame++)
+      last = median.update(frame / 5, frame % 2 === 0 ? 0.4 : undefined) ?? last;
+    expect(last).toBe(0.4);
   });
 
   it('slope is the least-squares rate over the window, once half of it is covered', () => {

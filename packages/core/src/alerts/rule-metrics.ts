@@ -23,16 +23,18 @@ export type RuleMetric = (input: RuleMetricInput) => RuleMetricOutput;
 
 /**
  * Moving median over a window of stream time: robust to single-frame outliers, exact on a held
- * value, and independent of the frame rate. A window of 0 passes values through.
+ * value, and independent of the frame rate. Frames without a value count: the median is only given
+ * when at least half of the window's frames had a value (a metric seen in a stray frame is not
+ * known). A window of 0 passes values through.
  */
 export class WindowMedian {
   private readonly times: number[] = [];
-  private readonly values: number[] = [];
+  private readonly values: (number | undefined)[] = [];
 
   constructor(private readonly windowS: number) {}
 
-  /** Adds a value at `timeS` and returns the median of the values of the last `windowS` seconds. */
-  update(timeS: number, value: number): number {
+  /** Adds a frame at `timeS` (value or none) and returns the median of the last `windowS` seconds. */
+  update(timeS: number, value: number | undefined): number | undefined {
     if (this.windowS <= 0) return value;
     this.times.push(timeS);
     this.values.push(value);
@@ -42,7 +44,10 @@ export class WindowMedian {
       this.times.splice(0, drop);
       this.values.splice(0, drop);
     }
-    const sorted = [...this.values].sort((a, b) => a - b);
+    if (value === undefined) return undefined;
+    const known = this.values.filter((v): v is number => v !== undefined);
+    if (2 * known.length < this.values.length) return undefined;
+    const sorted = known.sort((a, b) => a - b);
     const middle = sorted.length >> 1;
     return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
   }
@@ -95,6 +100,27 @@ export class WindowSlope {
   }
 }
 
+/** A gate closes only 10% below the level that opens it, so a value hovering at the level does not flicker it. */
+const GATE_HYSTERESIS = 0.1;
+
+/**
+ * A precondition with hysteresis: opens when the value reaches `min`, closes when it falls below
+ * `min x (1 - 10%)`; an unknown value closes it. `min <= 0` (or none) is always open.
+ */
+export class GateLatch {
+  private open = false;
+
+  constructor(private readonly min: number | undefined) {}
+
+  update(value: number | undefined): boolean {
+    if (this.min === undefined || this.min <= 0) return true;
+    if (value === undefined) this.open = false;
+    else if (value >= this.min) this.open = true;
+    else if (value < this.min * (1 - GATE_HYSTERESIS)) this.open = false;
+    return this.open;
+  }
+}
+
 function densityGate(density: number | undefined, minDensityPerM2: number | undefined): boolean {
   if (minDensityPerM2 === undefined || minDensityPerM2 <= 0) return true;
   return density !== undefined && density >= minDensityPerM2;
@@ -111,7 +137,7 @@ function growthMetric(params: RuleParams): RuleMetric {
   const slope = new WindowSlope(params.windowS ?? 60);
   return ({ timeS, reading }) => {
     const density = reading.densityPerM2;
-    if (density === undefined) return { value: undefined, gateOpen: false };
+    if (density === undefined) return { value: undefined, gateOpen: true };
     const perS = slope.update(timeS, density);
     return {
       value: perS === undefined ? undefined : perS * 60,
@@ -134,7 +160,7 @@ function speedDropMetric(params: RuleParams): RuleMetric {
     const speed = reading.meanSpeedMPerS;
     const density = reading.densityPerM2;
     const perS = density === undefined ? undefined : slope.update(timeS, density);
-    if (speed === undefined) return { value: undefined, gateOpen: false };
+    if (speed === undefined) return { value: undefined, gateOpen: true };
     firstS ??= timeS;
     const ratio = baseline !== undefined && baseline > 0 ? speed / baseline : undefined;
     const congested = densityGate(density, params.minDensityPerM2) && density !== undefined;
@@ -160,8 +186,14 @@ function speedDropMetric(params: RuleParams): RuleMetric {
 export function createRuleMetric(rule: ResolvedRule): RuleMetric {
   const params = rule.params;
   const gateMedian = new WindowMedian(rule.smoothingS);
-  const smoothGate = (timeS: number, value: number | undefined) =>
-    value === undefined ? undefined : gateMedian.update(timeS, value);
+  const smoothGate = (timeS: number, value: number | undefined) => gateMedian.update(timeS, value);
+  const latch = new GateLatch(
+    rule.id === 'outflowCollapse'
+      ? (params.upstreamDensityPerM2 ?? 4)
+      : rule.id === 'dispersal'
+        ? params.minCount
+        : params.minDensityPerM2,
+  );
   switch (rule.id) {
     case 'density':
       return ({ reading }) => ({ value: reading.densityPerM2, gateOpen: true });
@@ -179,27 +211,24 @@ export function createRuleMetric(rule: ResolvedRule): RuleMetric {
     case 'outflowCollapse':
       return ({ timeS, reading, upstream }) => {
         const upstreamDensity = smoothGate(timeS, upstream?.densityPerM2 ?? reading.densityPerM2);
-        return {
-          value: reading.flowPerMPerMin,
-          gateOpen: upstreamDensity !== undefined && upstreamDensity >= (params.upstreamDensityPerM2 ?? 4),
-        };
+        return { value: reading.flowPerMPerMin, gateOpen: latch.update(upstreamDensity) };
       };
     case 'speedDrop':
       return speedDropMetric(params);
     case 'counterflow':
       return ({ timeS, reading }) => ({
         value: reading.counterflowShare,
-        gateOpen: densityGate(smoothGate(timeS, reading.densityPerM2), params.minDensityPerM2),
+        gateOpen: latch.update(smoothGate(timeS, reading.densityPerM2)),
       });
     case 'pressure':
       return ({ timeS, reading }) => ({
         value: reading.pressurePerS2,
-        gateOpen: densityGate(smoothGate(timeS, localOrZoneDensity(reading)), params.minDensityPerM2),
+        gateOpen: latch.update(smoothGate(timeS, localOrZoneDensity(reading))),
       });
     case 'dispersal':
       return ({ timeS, reading }) => ({
         value: reading.divergencePerS,
-        gateOpen: (smoothGate(timeS, reading.count) ?? 0) >= (params.minCount ?? 0),
+        gateOpen: latch.update(smoothGate(timeS, reading.count)),
       });
     case 'restricted':
       return ({ reading }) => ({ value: reading.count, gateOpen: true });

@@ -108,7 +108,9 @@ export const rulesConfigSchema = strictObject({
     .optional()
     .describe('overrides per zone kind'),
   zones: z
-    .record(z.string().min(1), zoneRulesEntrySchema, { invalid_type_error: 'expected a mapping of zone id to settings' })
+    .record(z.string().min(1), zoneRulesEntrySchema, {
+      invalid_type_error: 'expected a mapping of zone id to settings',
+    })
     .optional()
     .describe('settings per zone id'),
 });

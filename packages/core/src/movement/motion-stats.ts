@@ -94,7 +94,7 @@ export function motionStats(points: readonly MovingPoint[], options: MotionStats
   if (stats.movingCount > 0 && heading > 1e-9) {
     const dx = ux / heading;
     const dy = uy / heading;
-    stats.directionDeg = (((Math.atan2(dx, -dy) * 180) / Math.PI) % 360 + 360) % 360;
+    stats.directionDeg = ((((Math.atan2(dx, -dy) * 180) / Math.PI) % 360) + 360) % 360;
     let against = 0;
     for (const p of points) {
       const speed = Math.hypot(p.vxPxPerS, p.vyPxPerS);

@@ -118,6 +118,8 @@ export interface CrowdScenario {
   durationS: number;
   /** Integration step, seconds (dense scenarios need smaller steps for the stiff body forces). */
   dtS: number;
+  /** Seconds simulated before time 0 so that initial placements settle (default 0). */
+  warmUpS?: number;
   walls: [Point2, Point2][];
   groups: AgentGroupSpec[];
   zones: ScenarioZone[];

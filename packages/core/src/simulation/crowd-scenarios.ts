@@ -164,17 +164,18 @@ const dispersal: CrowdScenario = {
   world: { widthM: 40, heightM: 40 },
   durationS: 120,
   dtS: 0.025,
+  warmUpS: 10,
   walls: [],
   groups: [
     {
       id: 'audience',
-      initial: { region: { x0: 10, y0: 10, x1: 30, y1: 30 }, densityPerM2: 2.5 },
-      behaviour: { type: 'stand', region: { x0: 10, y0: 10, x1: 30, y1: 30 } },
+      initial: { region: { x0: 12, y0: 12, x1: 28, y1: 28 }, densityPerM2: 2.5 },
+      behaviour: { type: 'stand', region: { x0: 12, y0: 12, x1: 28, y1: 28 } },
       desiredSpeedMPerS: { mean: 1.2, sd: 0.2, min: 0.8, max: 1.6 },
       radiusM: BODY,
     },
   ],
-  zones: [{ id: 'square', kind: 'standing', polygon: rectPolygon({ x0: 10, y0: 10, x1: 30, y1: 30 }) }],
+  zones: [{ id: 'square', kind: 'standing', polygon: rectPolygon({ x0: 12, y0: 12, x1: 28, y1: 28 }) }],
   events: [
     {
       type: 'dispersal',
@@ -182,7 +183,7 @@ const dispersal: CrowdScenario = {
       centre: [20, 20],
       radiusM: 4,
       spreadMPerS: 3,
-      maxRadiusM: 15,
+      maxRadiusM: 12,
       fleeSpeedMPerS: { mean: 3, sd: 0.4, min: 2.2, max: 4 },
       safeDistanceM: 22,
     },
@@ -197,6 +198,7 @@ const staticAudience: CrowdScenario = {
   world: { widthM: 18, heightM: 16 },
   durationS: 3600,
   dtS: 0.05,
+  warmUpS: 10,
   walls: [],
   groups: [
     {

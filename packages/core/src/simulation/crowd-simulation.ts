@@ -7,6 +7,7 @@ import {
   type SocialForceParams,
 } from './crowd-scenario.js';
 import { NeighbourGrid } from './neighbour-grid.js';
+import { socialForceStep } from './social-force-step.js';
 import { closestOnSegment, inRect, type RectM } from './planar-geometry.js';
 import { SeededRandom } from './seeded-random.js';
 
@@ -28,9 +29,6 @@ export interface TruthFrame {
 const MODE_ROUTE = 0;
 const MODE_STAND = 1;
 const MODE_FLEE = 2;
-
-/** Time constant of a person's remembered progress (impatience), seconds. */
-const PROGRESS_MEMORY_S = 5;
 
 function clippedNormal(random: SeededRandom, spec: ClippedNormal): number {
   return Math.min(spec.max, Math.max(spec.min, random.gaussian(spec.mean, spec.sd)));
@@ -89,10 +87,12 @@ export class CrowdSimulation {
     this.grid = new NeighbourGrid(this.params.cutoffM);
     this.world = { x0: 0, y0: 0, x1: scenario.world.widthM, y1: scenario.world.heightM };
     this.inflowCredit = scenario.groups.map(() => 0);
+    this.stepIndex = 0 - Math.round((scenario.warmUpS ?? 0) / scenario.dtS);
     scenario.groups.forEach((group, index) => this.placeInitial(group, index));
+    while (this.stepIndex < 0) this.step();
   }
 
-  /** Simulated time, seconds. */
+  /** Simulated time, seconds (negative during the warm-up). */
   get timeS(): number {
     return this.stepIndex * this.scenario.dtS;
   }
@@ -220,7 +220,12 @@ export class CrowdSimulation {
     for (let py = region.y0 + rowHeight / 2; py < region.y1; py += rowHeight, row++) {
       for (let px = region.x0 + (row % 2 === 0 ? spacing / 4 : (3 * spacing) / 4); px < region.x1; px += spacing) {
         const jitter = 0.15 * spacing;
-        this.addPerson(groupIndex, px + this.random.uniform(-jitter, jitter), py + this.random.uniform(-jitter, jitter), 0);
+        this.addPerson(
+          groupIndex,
+          px + this.random.uniform(-jitter, jitter),
+          py + this.random.uniform(-jitter, jitter),
+          this.timeS,
+        );
       }
     }
   }
@@ -362,121 +367,9 @@ export class CrowdSimulation {
   }
 
   private integrate(dt: number): void {
-    const p = this.params;
-    const walls = this.scenario.walls;
-    const cutoff2 = p.cutoffM * p.cutoffM;
-    const invMass = 1 / p.massKg;
-    const noise = p.fluctuationMPerS * Math.sqrt(dt);
-    const maxFriction = (0.5 * p.massKg) / dt;
-    const strength = p.socialStrengthN;
-    const invRange = 1 / p.socialRangeM;
-    const lambda = p.anisotropy;
-    const stiffness = p.bodyStiffness;
-    const kappa = p.friction;
-    const n = this.n;
-    const { x, y, vx: velX, vy: velY, radius, ex, ey, near, grid } = this;
-    const ax = new Float64Array(n);
-    const ay = new Float64Array(n);
-    // Person-person forces, each pair once (j > i): repulsion weighted per person (anisotropy),
-    // body compression and friction equal and opposite.
-    for (let i = 0; i < n; i++) {
-      const xi = x[i]!;
-      const yi = y[i]!;
-      const ri = radius[i]!;
-      const exi = ex[i]!;
-      const eyi = ey[i]!;
-      const count = grid.collectNear(xi, yi, near);
-      for (let k = 0; k < count; k++) {
-        const j = near[k]!;
-        if (j <= i) continue;
-        const dx = xi - x[j]!;
-        const dy = yi - y[j]!;
-        const d2 = dx * dx + dy * dy;
-        if (d2 > cutoff2 || d2 === 0) continue;
-        const d = Math.sqrt(d2);
-        const nx = dx / d;
-        const ny = dy / d;
-        const reach = ri + radius[j]!;
-        const social = strength * Math.exp((reach - d) * invRange);
-        // n points from j to i. i weighs j by where j is relative to i's heading, and vice versa.
-        const wi = exi === 0 && eyi === 0 ? 1 : lambda + ((1 - lambda) * (1 - (nx * exi + ny * eyi))) / 2;
-        const exj = ex[j]!;
-        const eyj = ey[j]!;
-        const wj = exj === 0 && eyj === 0 ? 1 : lambda + ((1 - lambda) * (1 + (nx * exj + ny * eyj))) / 2;
-        let pushI = social * wi;
-        let pushJ = social * wj;
-        const overlap = reach - d;
-        if (overlap > 0) {
-          pushI += stiffness * overlap;
-          pushJ += stiffness * overlap;
-          const slip = (velX[j]! - velX[i]!) * -ny + (velY[j]! - velY[i]!) * nx;
-          let friction = kappa * overlap * slip;
-          const limit = maxFriction * Math.abs(slip);
-          if (friction > limit) friction = limit;
-          else if (friction < -limit) friction = -limit;
-          ax[i]! += friction * -ny;
-          ay[i]! += friction * nx;
-          ax[j]! -= friction * -ny;
-          ay[j]! -= friction * nx;
-        }
-        ax[i]! += pushI * nx;
-        ay[i]! += pushI * ny;
-        ax[j]! -= pushJ * nx;
-        ay[j]! -= pushJ * ny;
-      }
-    }
-    for (let i = 0; i < n; i++) {
-      const xi = x[i]!;
-      const yi = y[i]!;
-      const vxi = velX[i]!;
-      const vyi = velY[i]!;
-      const ri = radius[i]!;
-      let fx = ax[i]!;
-      let fy = ay[i]!;
-      for (const [a, b] of walls) {
-        const t = closestOnSegment(xi, yi, a, b);
-        const dx = xi - (a[0] + t * (b[0] - a[0]));
-        const dy = yi - (a[1] + t * (b[1] - a[1]));
-        const d2 = dx * dx + dy * dy;
-        if (d2 > cutoff2 || d2 === 0) continue;
-        const d = Math.sqrt(d2);
-        const nx = dx / d;
-        const ny = dy / d;
-        let push = p.wallStrengthN * Math.exp((ri - d) / p.wallRangeM);
-        const overlap = ri - d;
-        if (overlap > 0) {
-          push += stiffness * overlap;
-          const slip = vxi * -ny + vyi * nx;
-          let friction = kappa * overlap * slip;
-          const limit = maxFriction * Math.abs(slip);
-          if (friction > limit) friction = limit;
-          else if (friction < -limit) friction = -limit;
-          fx -= friction * -ny;
-          fy -= friction * nx;
-        }
-        fx += push * nx;
-        fy += push * ny;
-      }
-      const want = this.want[i]!;
-      ax[i] = (want * ex[i]! - vxi) / p.relaxationS + fx * invMass;
-      ay[i] = (want * ey[i]! - vyi) / p.relaxationS + fy * invMass;
-    }
-    for (let i = 0; i < this.n; i++) {
-      let vx = this.vx[i]! + dt * ax[i]! + noise * this.random.gaussian();
-      let vy = this.vy[i]! + dt * ay[i]! + noise * this.random.gaussian();
-      const maxSpeed = Math.max(1.3 * this.want[i]!, 0.5);
-      const speed = Math.sqrt(vx * vx + vy * vy);
-      if (speed > maxSpeed) {
-        vx *= maxSpeed / speed;
-        vy *= maxSpeed / speed;
-      }
-      this.vx[i] = vx;
-      this.vy[i] = vy;
-      this.x[i]! += dt * vx;
-      this.y[i]! += dt * vy;
-      const along = vx * this.ex[i]! + vy * this.ey[i]!;
-      this.progress[i]! += (1 - Math.exp(-dt / PROGRESS_MEMORY_S)) * (along - this.progress[i]!);
-    }
+    const { n, x, y, vx, vy, radius, ex, ey, want, progress } = this;
+    const state = { n, x, y, vx, vy, radius, ex, ey, want, progress };
+    socialForceStep(state, this.params, this.scenario.walls, this.grid, this.near, dt, this.random);
   }
 
   private removeLeavers(): void {
@@ -493,10 +386,30 @@ export class CrowdSimulation {
 
   private moveSlot(from: number, to: number): void {
     const arrays = [
-      this.id, this.group, this.mode, this.stage, this.x, this.y, this.vx, this.vy, this.radius, this.speed0,
-      this.progress, this.homeX, this.homeY, this.relocateAtS, this.fleeX, this.fleeY, this.fleeSpeed, this.fleeSafeM,
+      this.id,
+      this.group,
+      this.mode,
+      this.stage,
+      this.x,
+      this.y,
+      this.vx,
+      this.vy,
+      this.radius,
+      this.speed0,
+      this.progress,
+      this.homeX,
+      this.homeY,
+      this.relocateAtS,
+      this.fleeX,
+      this.fleeY,
+      this.fleeSpeed,
+      this.fleeSafeM,
       this.outX,
-      this.outY, this.outS, this.ex, this.ey, this.want,
+      this.outY,
+      this.outS,
+      this.ex,
+      this.ey,
+      this.want,
     ];
     for (const array of arrays) array[to] = array[from]!;
   }

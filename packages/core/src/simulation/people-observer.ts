@@ -27,18 +27,21 @@ export const DEFAULT_OBSERVATION_NOISE: ObservationNoise = {
 
 /**
  * Turns simulated truth into what a detector and tracker would report: people missed at random,
- * spurious detections near people (negative ids, new every frame), positions and velocities with
+ * spurious detections near people (fresh negative ids, never reused), positions and velocities with
  * Gaussian errors (true ids kept). Deterministic for a seed.
  */
 export class PeopleObserver {
   private readonly noise: ObservationNoise;
   private readonly random: SeededRandom;
+  /** Spurious detections get fresh negative ids, never reused (no track continues through them). */
+  private nextExtraId = -1;
 
   constructor(noise: ObservationNoise = DEFAULT_OBSERVATION_NOISE, seed = 7) {
     this.noise = noise;
     this.random = new SeededRandom(seed);
   }
 
+  /** What the detector and tracker report for one truth frame. */
   observe(frame: TruthFrame): PeopleFrame {
     const keep: number[] = [];
     const extras: number[] = [];
@@ -68,7 +71,7 @@ export class PeopleObserver {
       k++;
     };
     for (const i of keep) add(frame.ids[i]!, i, 0);
-    extras.forEach((i, e) => add(-1 - e, i, this.random.uniform(0.3, 0.8)));
+    for (const i of extras) add(this.nextExtraId--, i, this.random.uniform(0.3, 0.8));
     return people;
   }
 }

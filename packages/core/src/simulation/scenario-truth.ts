@@ -42,15 +42,17 @@ export interface ScenarioTruth {
   frameWidthPx: number;
   frameHeightPx: number;
   frames: number;
-  /** Zones as GeoJSON in image space (x, y relative 0-1 of the frame). */
+  /** Zones as a `--zones` GeoJSON file in image space (x, y relative 0-1 of the frame). */
   zones: { type: 'FeatureCollection'; features: ZoneFeature[] };
+  /** Ground facts of the zones: areas in m², line lengths in m, the upstream zone of gates. */
+  zoneFacts: Record<string, { kind: string; areaM2?: number; lengthM?: number; upstreamZoneId?: string }>;
   criteria: DangerCriterion[];
   onsets: TruthOnset[];
   /** Scripted events (e.g. the dispersal trigger), seconds. */
   events: { type: string; timeS: number }[];
   /** Earliest onset or scripted event; null when the truth never reached a danger level. */
   dangerOnsetS: number | null;
-  /** Highest (2 s mean) values per zone over the run. */
+  /** Highest (centred 4 s median) values per zone over the run. */
   peaks: Record<string, Partial<Record<TruthCriterion, number>>>;
 }
 
@@ -58,7 +60,7 @@ export interface ScenarioTruth {
 export interface ZoneFeature {
   type: 'Feature';
   id: string;
-  properties: { id: string; kind: string; space: 'image'; areaM2?: number; lengthM?: number; upstreamZoneId?: string };
+  properties: { id: string; kind: string; space: 'image'; lengthM?: number };
   geometry: { type: 'Polygon'; coordinates: number[][][] } | { type: 'LineString'; coordinates: number[][] };
 }
 
@@ -102,31 +104,26 @@ export function dangerCriteria(zones: readonly ScenarioZone[]): DangerCriterion[
   return criteria;
 }
 
+/** Half-width of the centred moving median of the truth metrics, seconds. */
+const TRUTH_HALF_WINDOW_S = 2;
 
-/** Mean of a value over the last `windowS` seconds. */
-class TrailingMean {
-  private readonly samples: { timeS: number; value: number }[] = [];
-  private sum = 0;
-  constructor(private readonly windowS: number) {}
-  update(timeS: number, value: number): number {
-    this.samples.push({ timeS, value });
-    this.sum += value;
-    while (this.samples.length > 0 && this.samples[0]!.timeS <= timeS - this.windowS) this.sum -= this.samples.shift()!.value;
-    return this.sum / this.samples.length;
-  }
-}
+/** Raw truth metrics of one zone at one frame (zone metrics, and count for gates). */
+type ZoneValues = Partial<Record<TruthCriterion | 'count', number>>;
 
 /**
  * Measures the exact simulated positions frame by frame and records when each danger criterion
- * first held (metrics as a 2 s trailing mean, so a single-frame blip is not an onset).
+ * first held. Metrics are a centred 4 s moving median (offline, no lag): a blip of a noisy measure
+ * (counts, shares) is not an onset, and a trend or a step is dated where it crosses, without delay.
  */
 export class ScenarioTruthRecorder {
   private readonly scenario: CrowdScenario;
   private readonly meter: ZoneMeter;
   private readonly criteria: DangerCriterion[];
-  private readonly means = new Map<string, TrailingMean>();
   private readonly onsets = new Map<number, number>();
   private readonly peaks: Record<string, Partial<Record<TruthCriterion, number>>> = {};
+  /** Frames not evaluated yet (their window reaches into the future), and the samples around them. */
+  private readonly buffer: { timeS: number; zones: Map<string, ZoneValues> }[] = [];
+  private next = 0;
   private frames = 0;
   private lastTimeS = 0;
 
@@ -141,43 +138,76 @@ export class ScenarioTruthRecorder {
     const readings = this.meter.measure(frame);
     this.frames++;
     this.lastTimeS = frame.timeS;
-    const mean = (zoneId: string, name: string, value: number | undefined): number | undefined => {
-      if (value === undefined) return undefined;
-      const key = `${zoneId}|${name}`;
-      let average = this.means.get(key);
-      if (!average) this.means.set(key, (average = new TrailingMean(2)));
-      return average.update(frame.timeS, value);
-    };
-    const smoothed = new Map<string, Partial<Record<string, number>>>();
+    const zones = new Map<string, ZoneValues>();
     for (const reading of readings) {
-      const values: Partial<Record<string, number>> = {};
-      for (const [criterion, field] of Object.entries(METRIC)) {
-        values[criterion] = mean(reading.zoneId, criterion, reading[field] as number | undefined);
-        const value = values[criterion];
-        if (value !== undefined) {
-          const peaks = (this.peaks[reading.zoneId] ??= {});
-          peaks[criterion as TruthCriterion] = Math.max(peaks[criterion as TruthCriterion] ?? -Infinity, value);
-        }
+      const values: ZoneValues = { count: reading.count };
+      for (const [criterion, field] of Object.entries(METRIC) as [TruthCriterion, keyof ZoneReading][]) {
+        const value = reading[field];
+        if (typeof value === 'number') values[criterion] = value;
       }
-      values.densityPerM2 = values.density;
-      const local = values.localDensity;
-      values.localOrZoneDensityPerM2 = Math.max(values.density ?? 0, local ?? 0);
-      values.count = mean(reading.zoneId, 'count', reading.count);
-      smoothed.set(reading.zoneId, values);
+      zones.set(reading.zoneId, values);
+    }
+    this.buffer.push({ timeS: frame.timeS, zones });
+    this.evaluateUpTo(frame.timeS - TRUTH_HALF_WINDOW_S);
+    return readings;
+  }
+
+  /** Evaluates the buffered frames centred at or before `timeS`, then drops samples no window needs. */
+  private evaluateUpTo(timeS: number): void {
+    while (this.next < this.buffer.length && this.buffer[this.next]!.timeS <= timeS + 1e-9) {
+      this.evaluate(this.buffer[this.next]!.timeS);
+      this.next++;
+    }
+    let drop = 0;
+    const oldest = this.buffer[this.next]?.timeS ?? this.lastTimeS;
+    while (drop < this.next && this.buffer[drop]!.timeS < oldest - TRUTH_HALF_WINDOW_S - 1e-9) drop++;
+    if (drop > 0) {
+      this.buffer.splice(0, drop);
+      this.next -= drop;
+    }
+  }
+
+  private evaluate(centreS: number): void {
+    const windows = new Map<string, Partial<Record<keyof ZoneValues, number[]>>>();
+    let frames = 0;
+    for (const sample of this.buffer) {
+      if (Math.abs(sample.timeS - centreS) > TRUTH_HALF_WINDOW_S + 1e-9) continue;
+      frames++;
+      for (const [zoneId, values] of sample.zones) {
+        const window = windows.get(zoneId) ?? {};
+        for (const [name, value] of Object.entries(values) as [keyof ZoneValues, number][]) {
+          (window[name] ??= []).push(value);
+        }
+        windows.set(zoneId, window);
+      }
+    }
+    const means = new Map<string, Partial<Record<string, number>>>();
+    for (const [zoneId, window] of windows) {
+      const mean: Partial<Record<string, number>> = {};
+      // A metric measured in fewer than half of the window's frames is not known there.
+      for (const [name, values] of Object.entries(window)) if (2 * values.length >= frames) mean[name] = median(values);
+      mean.densityPerM2 = mean.density;
+      mean.localOrZoneDensityPerM2 = Math.max(mean.density ?? 0, mean.localDensity ?? 0);
+      means.set(zoneId, mean);
+      const peaks = (this.peaks[zoneId] ??= {});
+      for (const criterion of Object.keys(METRIC) as TruthCriterion[]) {
+        const value = mean[criterion];
+        if (value !== undefined) peaks[criterion] = Math.max(peaks[criterion] ?? -Infinity, value);
+      }
     }
     this.criteria.forEach((criterion, index) => {
       if (this.onsets.has(index)) return;
-      const values = smoothed.get(criterion.zoneId);
+      const values = means.get(criterion.zoneId);
       const value = values?.[criterion.criterion];
       if (value === undefined || value < criterion.threshold) return;
       if (criterion.gate && (values?.[criterion.gate.metric] ?? -Infinity) < criterion.gate.min) return;
-      this.onsets.set(index, frame.timeS);
+      this.onsets.set(index, centreS);
     });
-    return readings;
   }
 
   /** The truth of the run so far. */
   result(options: ScenarioImage & { seed: number }): ScenarioTruth {
+    this.evaluateUpTo(Infinity);
     const { widthPx, heightPx } = scenarioFrameSize(this.scenario, options.gsdMPerPx);
     const onsets: TruthOnset[] = [];
     this.criteria.forEach((criterion, index) => {
@@ -200,7 +230,8 @@ export class ScenarioTruthRecorder {
       frameWidthPx: widthPx,
       frameHeightPx: heightPx,
       frames: this.frames,
-      zones: { type: 'FeatureCollection', features: this.scenario.zones.map((zone) => zoneFeature(zone, widthPx, heightPx, options.gsdMPerPx)) },
+      zones: scenarioZonesGeoJson(this.scenario, options.gsdMPerPx),
+      zoneFacts: Object.fromEntries(this.scenario.zones.map((zone) => [zone.id, zoneFacts(zone)])),
       criteria: this.criteria,
       onsets,
       events,
@@ -210,17 +241,38 @@ export class ScenarioTruthRecorder {
   }
 }
 
-function zoneFeature(zone: ScenarioZone, widthPx: number, heightPx: number, gsdMPerPx: number): ZoneFeature {
+/** The scenario's zones as a `--zones` GeoJSON FeatureCollection in image space (0-1). */
+export function scenarioZonesGeoJson(
+  scenario: CrowdScenario,
+  gsdMPerPx: number,
+): { type: 'FeatureCollection'; features: ZoneFeature[] } {
+  const { widthPx, heightPx } = scenarioFrameSize(scenario, gsdMPerPx);
   const relative = ([x, y]: readonly [number, number]) => [x / gsdMPerPx / widthPx, y / gsdMPerPx / heightPx];
-  const properties: ZoneFeature['properties'] = { id: zone.id, kind: zone.kind, space: 'image' };
-  if (zone.upstreamZoneId) properties.upstreamZoneId = zone.upstreamZoneId;
-  if (zone.line) {
-    const [a, b] = zone.line;
-    properties.lengthM = Math.hypot(b[0] - a[0], b[1] - a[1]);
-    return { type: 'Feature', id: zone.id, properties, geometry: { type: 'LineString', coordinates: [relative(a), relative(b)] } };
-  }
-  const ring = (zone.polygon ?? []).map(relative);
-  if (ring.length > 0) ring.push(ring[0]!);
-  properties.areaM2 = polygonArea(zone.polygon ?? []);
-  return { type: 'Feature', id: zone.id, properties, geometry: { type: 'Polygon', coordinates: [ring] } };
+  const features = scenario.zones.map((zone): ZoneFeature => {
+    const properties: ZoneFeature['properties'] = { id: zone.id, kind: zone.kind, space: 'image' };
+    if (zone.line) {
+      const [a, b] = zone.line;
+      properties.lengthM = Math.hypot(b[0] - a[0], b[1] - a[1]);
+      const coordinates = [relative(a), relative(b)];
+      return { type: 'Feature', id: zone.id, properties, geometry: { type: 'LineString', coordinates } };
+    }
+    const ring = (zone.polygon ?? []).map(relative);
+    if (ring.length > 0) ring.push(ring[0]!);
+    return { type: 'Feature', id: zone.id, properties, geometry: { type: 'Polygon', coordinates: [ring] } };
+  });
+  return { type: 'FeatureCollection', features };
+}
+
+function zoneFacts(zone: ScenarioZone): ScenarioTruth['zoneFacts'][string] {
+  const facts: ScenarioTruth['zoneFacts'][string] = { kind: zone.kind };
+  if (zone.polygon) facts.areaM2 = polygonArea(zone.polygon);
+  if (zone.line) facts.lengthM = Math.hypot(zone.line[1][0] - zone.line[0][0], zone.line[1][1] - zone.line[0][1]);
+  if (zone.upstreamZoneId) facts.upstreamZoneId = zone.upstreamZoneId;
+  return facts;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

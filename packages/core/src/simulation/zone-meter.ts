@@ -21,8 +21,9 @@ export interface ZoneMeterOptions {
   /** Window of line flow rates, seconds (default 10). */
   flowWindowS?: number;
   /**
-   * Slower people are not movers, m/s (default 0.5: swaying and shuffling in place is not flow).
-   * Counterflow is reported when at least 5 people and 10% of the zone are movers.
+   * Slower people are not movers, m/s (default 0.3: swaying and shuffling in place is not flow).
+   * Counterflow is reported when at least 5 people and 10% of the zone are movers and they move along
+   * one axis (axial order >= 0.35): against whom is undefined when people shuffle in every direction.
    */
   moverSpeedMPerS?: number;
   /** People this close to a line count as "at" the line, metres (default 1). */
@@ -42,6 +43,9 @@ interface CellField {
   variance: Float64Array;
   lastS: number | undefined;
 }
+
+/** Axial order of the movers' headings needed for a dominant direction (0 isotropic .. 1 one axis). */
+const AXIAL_ORDER_MIN = 0.35;
 
 interface LineState {
   crossings: { timeS: number; sign: number }[];
@@ -74,7 +78,7 @@ export class ZoneMeter {
     this.zones = zones;
     this.kernelRadiusM = options.kernelRadiusM ?? 1;
     this.flowWindowS = options.flowWindowS ?? 10;
-    this.moverSpeedMPerS = options.moverSpeedMPerS ?? 0.5;
+    this.moverSpeedMPerS = options.moverSpeedMPerS ?? 0.3;
     this.lineNearM = options.lineNearM ?? 1;
     this.pressureWindowS = options.pressureWindowS ?? 10;
     this.grid = new NeighbourGrid(2.5 * this.kernelRadiusM);
@@ -99,7 +103,8 @@ export class ZoneMeter {
     }
     const seen = new Map<number, { x: number; y: number; timeS: number }>();
     for (const [id, last] of this.lastSeen) if (people.timeS - last.timeS <= 2) seen.set(id, last);
-    for (let i = 0; i < people.count; i++) seen.set(people.ids[i]!, { x: people.x[i]!, y: people.y[i]!, timeS: people.timeS });
+    for (let i = 0; i < people.count; i++)
+      seen.set(people.ids[i]!, { x: people.x[i]!, y: people.y[i]!, timeS: people.timeS });
     this.lastSeen = seen;
     return readings;
   }
@@ -154,11 +159,7 @@ export class ZoneMeter {
     return { density: peakDensity, pressure: peakPressure };
   }
 
-  private areaReading(
-    zoneId: string,
-    polygon: readonly Point2[],
-    people: PeopleFrame,
-  ): ZoneReading {
+  private areaReading(zoneId: string, polygon: readonly Point2[], people: PeopleFrame): ZoneReading {
     const areaM2 = this.areas.get(zoneId)!;
     let minX = Infinity;
     let minY = Infinity;
@@ -196,6 +197,11 @@ export class ZoneMeter {
     let meanVy = 0;
     let headingX = 0;
     let headingY = 0;
+    // Axial order of the headings: sum of (cos 2theta, sin 2theta); near 1 when everyone moves along
+    // one axis (one stream, or two opposing ones), near 0 for shuffling in every direction.
+    let axialX = 0;
+    let axialY = 0;
+    let moverCount = 0;
     for (const i of members) {
       const vx = people.vx[i]!;
       const vy = people.vy[i]!;
@@ -209,7 +215,19 @@ export class ZoneMeter {
       if (speed >= this.moverSpeedMPerS) {
         headingX += vx / speed;
         headingY += vy / speed;
+        axialX += (vx * vx - vy * vy) / (speed * speed);
+        axialY += (2 * vx * vy) / (speed * speed);
+        moverCount++;
       }
+    }
+    // The dominant direction: the axis of the headings, pointing the way most movers go along it.
+    const axialOrder = moverCount > 0 ? Math.hypot(axialX, axialY) / moverCount : 0;
+    const axisAngle = Math.atan2(axialY, axialX) / 2;
+    let axisX = Math.cos(axisAngle);
+    let axisY = Math.sin(axisAngle);
+    if (axisX * headingX + axisY * headingY < 0) {
+      axisX = -axisX;
+      axisY = -axisY;
     }
     const n = members.length;
     meanX /= n;
@@ -233,7 +251,7 @@ export class ZoneMeter {
       const vy = people.vy[i]!;
       if (Math.sqrt(vx * vx + vy * vy) >= this.moverSpeedMPerS) {
         movers++;
-        if (vx * headingX + vy * headingY < 0) against++;
+        if (vx * axisX + vy * axisY < 0) against++;
       }
       const rx = people.x[i]! - meanX;
       const ry = people.y[i]! - meanY;
@@ -247,10 +265,10 @@ export class ZoneMeter {
       vyrx += uy * rx;
       vyry += uy * ry;
     }
-    if (movers >= Math.max(5, 0.1 * n)) {
+    if (movers >= Math.max(5, 0.1 * n) && axialOrder >= AXIAL_ORDER_MIN) {
       reading.counterflowShare = against / movers;
       // Degrees clockwise from image up (y down): atan2(x, -y).
-      reading.directionDeg = ((Math.atan2(headingX, -headingY) * 180) / Math.PI + 360) % 360;
+      reading.directionDeg = ((Math.atan2(axisX, -axisY) * 180) / Math.PI + 360) % 360;
     }
     const det = rxx * ryy - rxy * rxy;
     if (n >= 3 && det > 1e-9 * (rxx + ryy) ** 2) {

@@ -42,7 +42,11 @@ export interface DegradedSequence {
  * shake (the whole frame, truth included, shifted at random). Detections within a frame are shuffled
  * so no tracker can lean on the ground truth's row order.
  */
-export function degradeTracks(gt: readonly TrackFrame[], degradation: TrackDegradation, random: RandomSource): DegradedSequence {
+export function degradeTracks(
+  gt: readonly TrackFrame[],
+  degradation: TrackDegradation,
+  random: RandomSource,
+): DegradedSequence {
   const gauss = gaussian(random);
   const shake = degradation.cameraShakePx ?? 0;
   const kept = gt
@@ -59,7 +63,10 @@ export function degradeTracks(gt: readonly TrackFrame[], degradation: TrackDegra
     const n = frame.ids.length;
     for (let i = 0; i < n; i++) {
       if (random() >= degradation.missRate) {
-        xy.push(frame.xy[2 * i]! + degradation.noiseSigmaPx * gauss(), frame.xy[2 * i + 1]! + degradation.noiseSigmaPx * gauss());
+        xy.push(
+          frame.xy[2 * i]! + degradation.noiseSigmaPx * gauss(),
+          frame.xy[2 * i + 1]! + degradation.noiseSigmaPx * gauss(),
+        );
       }
       if (random() < degradation.falsePositiveRate) {
         xy.push(random() * degradation.frameWidthPx, random() * degradation.frameHeightPx);

@@ -51,7 +51,8 @@ export function hota(frames: readonly FramePairs[], maxDistPx: number): HotaResu
       const s = similarityOf(pairs.distPx[k]!);
       const denominator = gtSum[pairs.gtIndex[k]!]! + predSum[pairs.predIndex[k]!]! - s;
       if (denominator <= EPS || s <= 0) continue;
-      const key = gtIndex.of(pairs.gt.ids[pairs.gtIndex[k]!]!) * KEY + predIndex.of(pairs.pred.ids[pairs.predIndex[k]!]!);
+      const key =
+        gtIndex.of(pairs.gt.ids[pairs.gtIndex[k]!]!) * KEY + predIndex.of(pairs.pred.ids[pairs.predIndex[k]!]!);
       potential.set(key, (potential.get(key) ?? 0) + s / denominator);
     }
   }
@@ -76,7 +77,8 @@ export function hota(frames: readonly FramePairs[], maxDistPx: number): HotaResu
     for (let k = 0; k < pairs.gtIndex.length; k++) {
       const s = similarityOf(pairs.distPx[k]!);
       if (s <= 0) continue;
-      const key = gtIndex.of(pairs.gt.ids[pairs.gtIndex[k]!]!) * KEY + predIndex.of(pairs.pred.ids[pairs.predIndex[k]!]!);
+      const key =
+        gtIndex.of(pairs.gt.ids[pairs.gtIndex[k]!]!) * KEY + predIndex.of(pairs.pred.ids[pairs.predIndex[k]!]!);
       candidates.rows.push(pairs.gtIndex[k]!);
       candidates.cols.push(pairs.predIndex[k]!);
       candidates.costs.push(-(alignment(key) * s) - s * EPS);

@@ -7,7 +7,10 @@ import { seededRandom } from './track-id-source.js';
 const DT = 1 / 25;
 
 function points(xy: number[], scores?: number[]): Detections {
-  return Detections.fromPoints(Float32Array.from(xy), Float32Array.from(scores ?? xy.filter((_, k) => k % 2 === 0).map(() => 1)));
+  return Detections.fromPoints(
+    Float32Array.from(xy),
+    Float32Array.from(scores ?? xy.filter((_, k) => k % 2 === 0).map(() => 1)),
+  );
 }
 
 function tracker(options: Partial<CrowdTrackerOptions> = {}): CrowdTracker {
@@ -62,28 +65,36 @@ describe('CrowdTracker', () => {
   });
 
   it('bridges missed frames with the same id, reports coasting only briefly, and drops lost tracks after maxLostS', () => {
-    const t = tracker({ coastS: 0.1, maxLostS: 0.5 });
+    const t = tracker({ coastFrames: 2, maxLostS: 0.5 });
     for (let k = 0; k < 10; k++) t.update(points([50 + k, 50]), { timeS: k * DT });
     const id = t.activeTracks()[0]!.id;
     t.update(points([]), { timeS: 10 * DT });
     expect(t.activeTracks()[0]).toMatchObject({ id, state: 'coasting' });
-    for (let k = 11; k < 15; k++) t.update(points([]), { timeS: k * DT });
-    expect(t.activeTracks()).toHaveLength(0); // coasted longer than coastS: not reported, still kept
+    t.update(points([]), { timeS: 11 * DT });
+    expect(t.activeTracks()).toHaveLength(1);
+    for (let k = 12; k < 15; k++) t.update(points([]), { timeS: k * DT });
+    expect(t.activeTracks()).toHaveLength(0); // missed more than coastFrames: not reported, still kept
     const back = t.update(points([65, 50]), { timeS: 15 * DT });
     expect(back.trackId?.[0]).toBe(id);
     for (let k = 16; k < 16 + 14; k++) t.update(points([]), { timeS: k * DT });
     expect(t.stats.liveTracks).toBe(0);
   });
 
-  it('re-acquires a person who stopped while missed, with the velocity re-estimated over the gap', () => {
-    const t = tracker();
-    for (let k = 0; k < 20; k++) t.update(points([100 + 2 * k, 100]), { timeS: k * DT });
-    for (let k = 20; k < 28; k++) t.update(points([]), { timeS: k * DT });
-    // Stopped 2 px after the last sighting: the straight path over the gap says about 0.3 px/frame.
-    t.update(points([140, 100]), { timeS: 28 * DT });
-    const track = t.activeTracks()[0]!;
-    expect(track.detectionIndex).toBe(0);
-    expect(Math.abs(track.vxPxPerS)).toBeLessThan(15);
+  it('re-filters a re-found track along the gap (observation-centric re-update) when enabled', () => {
+    const velocityAfterGap = (reupdateAfterMissedFrames: number): number => {
+      const t = tracker({ reupdateAfterMissedFrames });
+      for (let k = 0; k < 20; k++) t.update(points([100 + 2 * k, 100]), { timeS: k * DT });
+      for (let k = 20; k < 28; k++) t.update(points([]), { timeS: k * DT });
+      // Stopped 2 px after the last sighting (it walked at 50 px/s before the gap).
+      t.update(points([140, 100]), { timeS: 28 * DT });
+      const track = t.activeTracks()[0]!;
+      expect(track.detectionIndex).toBe(0);
+      return track.vxPxPerS;
+    };
+    const reupdated = velocityAfterGap(1);
+    const plain = velocityAfterGap(Infinity);
+    expect(reupdated).toBeLessThan(plain - 2);
+    expect(plain).toBeLessThan(50); // both see the stop; the re-update sees more of it
   });
 
   it('uses low-score detections only to extend confirmed tracks (second pass)', () => {
@@ -129,7 +140,10 @@ describe('CrowdTracker', () => {
   it('associates boxes by overlap in boxes mode', () => {
     const t = tracker({ matchBy: 'boxes', minIou: 0.3 });
     const box = (x: number): Detections =>
-      new Detections({ xyxy: Float32Array.from([x, 0, x + 40, 80, x + 200, 0, x + 240, 80]), confidence: Float32Array.from([1, 1]) });
+      new Detections({
+        xyxy: Float32Array.from([x, 0, x + 40, 80, x + 200, 0, x + 240, 80]),
+        confidence: Float32Array.from([1, 1]),
+      });
     let ids: number[] = [];
     for (let k = 0; k < 10; k++) {
       const out = t.update(box(3 * k), { timeS: k * DT });

@@ -4,68 +4,8 @@ import { KalmanTrack } from './kalman-track.js';
 import { IDENTITY_MOTION, isIdentityMotion, type SimilarityMotion } from './similarity-motion.js';
 import { SpatialGrid } from './spatial-grid.js';
 import { assignmentCandidates, sparseAssignment, type AssignmentCandidates } from './sparse-assignment.js';
-import { TrackIdSource, type RandomSource } from './track-id-source.js';
-
-/** Settings of {@link CrowdTracker}; every field has a default tuned on DroneCrowd head trajectories. */
-export interface CrowdTrackerOptions {
-  /** Associate by centre distance (head points) or by box overlap (IoU). Default 'points'. */
-  matchBy: 'points' | 'boxes';
-  /** Standard deviation of a detection's position error, pixels. */
-  measurementNoisePx: number;
-  /** White-noise acceleration density of a person's motion, px²/s³ (how fast velocity may change). */
-  accelerationNoisePx2PerS3: number;
-  /** Standard deviation of a new track's unknown velocity, px/s. */
-  initialSpeedStdPxPerS: number;
-  /** Hard gate on the distance between prediction and detection, pixels. */
-  maxMatchDistancePx: number;
-  /** Statistical gate: largest normalised innovation (sigmas) for a match. */
-  gateSigmas: number;
-  /** Boxes mode: smallest IoU for a match. */
-  minIou: number;
-  /** Detections at or above this score are associated first and may start tracks. */
-  highScore: number;
-  /** Detections below this score are ignored; between lowScore and highScore they only extend tracks. */
-  lowScore: number;
-  /** Matches needed before a tentative track is confirmed and gets an id. */
-  minHits: number;
-  /** How long an unmatched confirmed track is kept for re-association, seconds. */
-  maxLostS: number;
-  /**
-   * Consecutive missed frames during which a confirmed track is still reported at its prediction
-   * (a detector misses people now and then; counts should not flicker).
-   */
-  coastFrames: number;
-  /** Frame interval used when `update` gets no time, seconds. */
-  defaultFrameIntervalS: number;
-  /** Estimate the camera's motion from the detections when none is given. Default true. */
-  estimateImageMotion: boolean;
-  /** Largest unexplained camera shift per frame searched for, pixels. */
-  imageMotionSearchPx: number;
-  /** Estimated camera shifts smaller than this (and not significant) are ignored, pixels. */
-  imageMotionMinShiftPx: number;
-  /** Source of randomness for track ids (inject a seeded one in tests). */
-  random?: RandomSource;
-}
-
-/** Defaults of {@link CrowdTrackerOptions}. */
-export const DEFAULT_CROWD_TRACKER_OPTIONS: Readonly<CrowdTrackerOptions> = Object.freeze({
-  matchBy: 'points',
-  measurementNoisePx: 2,
-  accelerationNoisePx2PerS3: 400,
-  initialSpeedStdPxPerS: 25,
-  maxMatchDistancePx: 24,
-  gateSigmas: 4,
-  minIou: 0.1,
-  highScore: 0.5,
-  lowScore: 0.1,
-  minHits: 3,
-  maxLostS: 1.5,
-  coastFrames: 3,
-  defaultFrameIntervalS: 1 / 25,
-  estimateImageMotion: true,
-  imageMotionSearchPx: 40,
-  imageMotionMinShiftPx: 1,
-});
+import { DEFAULT_CROWD_TRACKER_OPTIONS, type CrowdTrackerOptions } from './crowd-tracker-options.js';
+import { TrackIdSource } from './track-id-source.js';
 
 /** Per-frame input besides the detections. */
 export interface TrackerFrameInput {
@@ -280,7 +220,7 @@ export class CrowdTracker {
         if (usable[i] !== level || detectionToTrack[i]! >= 0) return;
         let cost: number;
         if (boxes) {
-          const iou = boxIou(track, detections.xyxy, i);
+          const iou = track.iouWith(detections.xyxy, i);
           if (iou < o.minIou) return;
           cost = (1 - iou) * gateSq;
         } else {
@@ -292,7 +232,9 @@ export class CrowdTracker {
         candidates.costs.push(cost);
       });
     }
-    const matched = sparseAssignment(candidates, tracks.length, detections.length, gateSq);
+    const matched = sparseAssignment(candidates, tracks.length, detections.length, gateSq, {
+      maxComponentSize: o.maxAssignmentComponent,
+    });
     for (let t = 0; t < tracks.length; t++) {
       const i = matched[t]!;
       if (i < 0) continue;
@@ -311,7 +253,7 @@ export class CrowdTracker {
       }
       const zx = centres[2 * i]!;
       const zy = centres[2 * i + 1]!;
-      if (track.missedFrames > 0) {
+      if (track.missedFrames >= o.reupdateAfterMissedFrames) {
         const gapS = this.nowS - track.lastSeenS;
         const steps = Math.max(1, Math.min(50, Math.round(gapS / Math.max(this.frameIntervalS, 1e-6))));
         track.correctAfterGap(zx, zy, r, gapS, steps, q);
@@ -418,22 +360,4 @@ function packUsable(centres: Float32Array, usable: Uint8Array): { xy: Float32Arr
     index[k++] = i;
   }
   return { xy, index };
-}
-
-/** IoU of a track's predicted box (centred on its position) with detection box `i`. */
-function boxIou(track: KalmanTrack, xyxy: Float32Array, i: number): number {
-  const ax1 = track.x - track.widthPx / 2;
-  const ay1 = track.y - track.heightPx / 2;
-  const ax2 = track.x + track.widthPx / 2;
-  const ay2 = track.y + track.heightPx / 2;
-  const bx1 = xyxy[4 * i]!;
-  const by1 = xyxy[4 * i + 1]!;
-  const bx2 = xyxy[4 * i + 2]!;
-  const by2 = xyxy[4 * i + 3]!;
-  const iw = Math.min(ax2, bx2) - Math.max(ax1, bx1);
-  const ih = Math.min(ay2, by2) - Math.max(ay1, by1);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  const union = (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter;
-  return union > 0 ? inter / union : 0;
 }

@@ -94,7 +94,10 @@ export function estimateImageMotion(
         }
       }
       // Ties go to the shift closest to the prior (the centre bin).
-      if (sum > best || (sum === best && (bx - half) ** 2 + (by - half) ** 2 < (bestX - half) ** 2 + (bestY - half) ** 2)) {
+      if (
+        sum > best ||
+        (sum === best && (bx - half) ** 2 + (by - half) ** 2 < (bestX - half) ** 2 + (bestY - half) ** 2)
+      ) {
         best = sum;
         bestX = bx;
         bestY = by;
@@ -182,15 +185,25 @@ function median(values: Float64Array): number {
 }
 
 /** Reference points with a detection within `radius` of their image under `motion`. */
-function countSupported(reference: ArrayLike<number>, detections: SpatialGrid, motion: SimilarityMotion, radius: number): number {
+function countSupported(
+  reference: ArrayLike<number>,
+  detections: SpatialGrid,
+  motion: SimilarityMotion,
+  radius: number,
+): number {
   let supported = 0;
   for (let i = 0; i < reference.length >> 1; i++) {
     const x = reference[2 * i]!;
     const y = reference[2 * i + 1]!;
     let found = false;
-    detections.forEachWithin(motion.a * x - motion.b * y + motion.txPx, motion.b * x + motion.a * y + motion.tyPx, radius, () => {
-      found = true;
-    });
+    detections.forEachWithin(
+      motion.a * x - motion.b * y + motion.txPx,
+      motion.b * x + motion.a * y + motion.tyPx,
+      radius,
+      () => {
+        found = true;
+      },
+    );
     if (found) supported++;
   }
   return supported;

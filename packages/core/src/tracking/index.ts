@@ -1,4 +1,5 @@
 export * from './crowd-tracker.js';
+export * from './crowd-tracker-options.js';
 export * from './image-motion-estimator.js';
 export * from './similarity-motion.js';
 export * from './spatial-grid.js';

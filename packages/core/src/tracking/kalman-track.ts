@@ -120,6 +120,24 @@ export class KalmanTrack {
     }
   }
 
+  /** IoU of the track's predicted box (centred on its position) with box `i` of `xyxy`. */
+  iouWith(xyxy: Float32Array, i: number): number {
+    const ax1 = this.x - this.widthPx / 2;
+    const ay1 = this.y - this.heightPx / 2;
+    const ax2 = this.x + this.widthPx / 2;
+    const ay2 = this.y + this.heightPx / 2;
+    const bx1 = xyxy[4 * i]!;
+    const by1 = xyxy[4 * i + 1]!;
+    const bx2 = xyxy[4 * i + 2]!;
+    const by2 = xyxy[4 * i + 3]!;
+    const iw = Math.min(ax2, bx2) - Math.max(ax1, bx1);
+    const ih = Math.min(ay2, by2) - Math.max(ay1, by1);
+    if (iw <= 0 || ih <= 0) return 0;
+    const inter = iw * ih;
+    const union = (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter;
+    return union > 0 ? inter / union : 0;
+  }
+
   /** Maps the whole state (current and last-observed) through a camera motion. */
   applyMotion(m: SimilarityMotion): void {
     const x = this.x;

@@ -11,8 +11,20 @@ describe('TrackIdSource', () => {
   });
 
   it('gives unrelated ids in two sessions and the same ids for the same seed', () => {
-    const a = Array.from({ length: 50 }, ((s) => () => s.next())(new TrackIdSource()));
-    const b = Array.from({ length: 50 }, ((s) => () => s.next())(new TrackIdSource()));
+    const a = Array.from(
+      { length: 50 },
+      (
+        (s) => () =>
+          s.next()
+      )(new TrackIdSource()),
+    );
+    const b = Array.from(
+      { length: 50 },
+      (
+        (s) => () =>
+          s.next()
+      )(new TrackIdSource()),
+    );
     expect(a.filter((id) => b.includes(id)).length).toBeLessThan(2);
     const c = new TrackIdSource(seededRandom(9));
     const d = new TrackIdSource(seededRandom(9));

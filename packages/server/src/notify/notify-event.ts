@@ -1,4 +1,4 @@
-import type { AlertSeverity } from '@raqib/core';
+import type { AlertEvent, AlertSeverity } from '@raqib/core';
 
 /**
  * The alert lifecycle event a notifier sends: the shape of core's `AlertEvent` (packages/core/src/alerts)
@@ -19,6 +19,9 @@ export interface NotifyEvent {
   threshold: number;
   evidence?: NotifyEvidence;
 }
+
+/** Compile-time guarantee that the alert engine's events can be passed to `notify` as they are. */
+const _acceptsAlertEvent = (event: AlertEvent): NotifyEvent => event;
 
 /** The evidence fields notifications render in text (emails, terminal); others are passed through. */
 export interface NotifyEvidence {

@@ -25,7 +25,12 @@ export interface DeliveryPolicy {
 /** Result of one attempt. Expected failures are values; a throwing transport counts as retryable. */
 export type DeliveryOutcome =
   | { ok: true }
-  | { ok: false; retryable: boolean; error: string; /** Server-requested wait (HTTP Retry-After). */ retryAfterMs?: number };
+  | {
+      ok: false;
+      retryable: boolean;
+      error: string;
+      /** Server-requested wait (HTTP Retry-After). */ retryAfterMs?: number;
+    };
 
 /** Sends one event to one destination; the protocol part of a notifier. */
 export interface DeliveryTransport {
@@ -169,7 +174,10 @@ export class QueuedNotifier implements Notifier {
         if (signal.aborted) break; // flush timeout or close took over the queue
         if (outcome.ok) {
           if (item.attempts > 1) {
-            log.info({ notifier: this.name, key: item.key, attempts: item.attempts }, 'notification delivered after retries');
+            log.info(
+              { notifier: this.name, key: item.key, attempts: item.attempts },
+              'notification delivered after retries',
+            );
           }
           this.queue.shift();
           this.stats.delivered += 1;

@@ -23,11 +23,14 @@ const SEVERITY_COLOUR: Record<AlertSeverity, string> = {
 };
 const GREEN = '\u001b[32m';
 const RESET = '\u001b[0m';
+const CLOSE_BOUND_MS = 250;
 
 /** One readable line of an event, e.g. `[raqib] DANGER raised  zone gate-3: density 5.4/m² >= 5  t=123.4 s cam1`. */
 export function terminalLine(event: NotifyEvent, colour: boolean): string {
   const label = event.severity.toUpperCase();
-  const painted = colour ? `${event.type === 'cleared' ? GREEN : SEVERITY_COLOUR[event.severity]}${label}${RESET}` : label;
+  const painted = colour
+    ? `${event.type === 'cleared' ? GREEN : SEVERITY_COLOUR[event.severity]}${label}${RESET}`
+    : label;
   const stream = event.streamId ? ` ${oneLine(event.streamId)}` : '';
   return `[raqib] ${painted} ${event.type.padEnd(9)} ${alertSummary(event)}  t=${formatValue(event.timeS)} s${stream}\n`;
 }
@@ -76,7 +79,8 @@ export class TerminalNotifier implements Notifier {
     bound.abort();
   }
 
+  /** Waits briefly for lines still being written; the stream itself belongs to the caller. */
   async close(): Promise<void> {
-    await this.flush(1000);
+    await this.flush(CLOSE_BOUND_MS);
   }
 }

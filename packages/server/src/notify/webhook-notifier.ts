@@ -121,7 +121,8 @@ export function httpOutcome(response: IncomingMessage, snippet: string, nowMs: n
   if (status >= 200 && status < 300) return { ok: true };
   const text = snippet.replace(/\s+/g, ' ').trim();
   const error = `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`;
-  if (status >= 300 && status < 400) return { ok: false, retryable: false, error: `${error} (redirects are not followed)` };
+  if (status >= 300 && status < 400)
+    return { ok: false, retryable: false, error: `${error} (redirects are not followed)` };
   const retryable = status === 408 || status === 425 || status === 429 || status >= 500;
   const retryAfterMs = parseRetryAfterMs(response.headers['retry-after'], nowMs);
   return { ok: false, retryable, error, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };

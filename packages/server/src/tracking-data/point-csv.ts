@@ -63,7 +63,11 @@ export function parsePointCsv(text: string, source: string): PointCsv {
     }
     let group = byFrame.get(frame);
     if (frame < lastFrame && !noticedOrder) {
-      log.add(line, 'notice', `frame ${frame} comes after frame ${lastFrame}: rows are out of frame order (grouped by frame)`);
+      log.add(
+        line,
+        'notice',
+        `frame ${frame} comes after frame ${lastFrame}: rows are out of frame order (grouped by frame)`,
+      );
       noticedOrder = true;
     }
     lastFrame = Math.max(lastFrame, frame);
@@ -106,7 +110,11 @@ export function parsePointCsv(text: string, source: string): PointCsv {
   }
   const frames = [...byFrame.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([frame, group]): PointFrame => ({ frame, xy: Float32Array.from(group.xy), score: Float32Array.from(group.score) }));
+    .map(([frame, group]): PointFrame => ({
+      frame,
+      xy: Float32Array.from(group.xy),
+      score: Float32Array.from(group.score),
+    }));
   return { frames, rows: used, hasScore, issues: log.issues, issueCount: log.count };
 }
 

@@ -102,8 +102,11 @@ export async function readText(path: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new RaqibError('INPUT_NOT_FOUND', `${path}: no such file; check the path`, { cause: error });
-    throw new RaqibError('INPUT_INVALID', `${path}: cannot read (${code ?? (error as Error).message})`, { cause: error });
+    if (code === 'ENOENT')
+      throw new RaqibError('INPUT_NOT_FOUND', `${path}: no such file; check the path`, { cause: error });
+    throw new RaqibError('INPUT_INVALID', `${path}: cannot read (${code ?? (error as Error).message})`, {
+      cause: error,
+    });
   }
 }
 
@@ -112,7 +115,9 @@ export function formatTrackCsv(frames: readonly TrackFrame[], decimals = 2): str
   const lines = ['frame,track_id,x,y'];
   for (const frame of frames) {
     for (let i = 0; i < frame.ids.length; i++) {
-      lines.push(`${frame.frame},${frame.ids[i]},${round(frame.xy[2 * i]!, decimals)},${round(frame.xy[2 * i + 1]!, decimals)}`);
+      lines.push(
+        `${frame.frame},${frame.ids[i]},${round(frame.xy[2 * i]!, decimals)},${round(frame.xy[2 * i + 1]!, decimals)}`,
+      );
     }
   }
   return lines.join('\n') + '\n';

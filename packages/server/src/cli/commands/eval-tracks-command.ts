@@ -11,8 +11,16 @@ export const evalTracksCommand = defineCommand({
   summary: 'Score predicted tracks against ground-truth tracks (MOTA, MOTP, ID switches, IDF1, HOTA)',
   usage: '--gt FILE --pred FILE [--max-dist PX] [--format table|json]',
   options: {
-    gt: { type: 'string', description: 'Ground-truth tracks, CSV frame,track_id,x,y (header optional)', valueName: 'FILE' },
-    pred: { type: 'string', description: 'Predicted tracks, CSV frame,track_id,x,y (header optional)', valueName: 'FILE' },
+    gt: {
+      type: 'string',
+      description: 'Ground-truth tracks, CSV frame,track_id,x,y (header optional)',
+      valueName: 'FILE',
+    },
+    pred: {
+      type: 'string',
+      description: 'Predicted tracks, CSV frame,track_id,x,y (header optional)',
+      valueName: 'FILE',
+    },
     'max-dist': {
       type: 'number',
       description: 'Largest distance at which a prediction matches a true point, pixels',
@@ -27,7 +35,10 @@ export const evalTracksCommand = defineCommand({
   ],
   async run({ options, io }) {
     if (!options.gt || !options.pred) {
-      throw new RaqibError('USAGE', `missing --${options.gt ? 'pred' : 'gt'} FILE. Usage: raqib eval-tracks --gt FILE --pred FILE`);
+      throw new RaqibError(
+        'USAGE',
+        `missing --${options.gt ? 'pred' : 'gt'} FILE. Usage: raqib eval-tracks --gt FILE --pred FILE`,
+      );
     }
     if (!(options['max-dist'] > 0)) {
       throw new RaqibError('USAGE', `--max-dist must be a positive number of pixels, got ${options['max-dist']}`);
@@ -44,7 +55,9 @@ export const evalTracksCommand = defineCommand({
 
 function reportIssues(path: string, csv: TrackCsv, io: CommandIo): void {
   for (const issue of csv.issues.slice(0, SHOWN_ISSUES)) {
-    io.stderr.write(`raqib eval-tracks: ${path}:${issue.line}: ${issue.kind === 'skipped' ? 'row skipped: ' : ''}${issue.message}\n`);
+    io.stderr.write(
+      `raqib eval-tracks: ${path}:${issue.line}: ${issue.kind === 'skipped' ? 'row skipped: ' : ''}${issue.message}\n`,
+    );
   }
   if (csv.issueCount > SHOWN_ISSUES) {
     io.stderr.write(`raqib eval-tracks: ${path}: ${csv.issueCount - SHOWN_ISSUES} more issue(s) not shown\n`);
@@ -73,7 +86,10 @@ function jsonReport(result: TrackEvaluation, gt: TrackCsv, pred: TrackCsv): obje
     predTracks: result.predTracks,
     frames: result.frames,
     maxDistPx: result.maxDistPx,
-    skippedRows: { gt: gt.issues.filter((i) => i.kind === 'skipped').length, pred: pred.issues.filter((i) => i.kind === 'skipped').length },
+    skippedRows: {
+      gt: gt.issues.filter((i) => i.kind === 'skipped').length,
+      pred: pred.issues.filter((i) => i.kind === 'skipped').length,
+    },
   };
 }
 

@@ -3,6 +3,13 @@ import { analyzeCommand } from './analyze-command.js';
 import { countCommand } from './count-command.js';
 import { evalCommand } from './eval-command.js';
 import { evalTracksCommand } from './eval-tracks-command.js';
+import { simulateCommand } from './simulate-command.js';
 
 /** Every `raqib` command, in help order. */
-export const commands: readonly CommandSpec[] = [countCommand, evalCommand, analyzeCommand, evalTracksCommand];
+export const commands: readonly CommandSpec[] = [
+  countCommand,
+  evalCommand,
+  analyzeCommand,
+  evalTracksCommand,
+  simulateCommand,
+];
