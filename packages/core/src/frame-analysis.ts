@@ -1,5 +1,6 @@
 import type { DensityMap } from './density-map.js';
 import type { Detections } from './detections.js';
+import type { TrackSnapshot } from './tracking/crowd-tracker.js';
 
 /** Camera pose from telemetry for one frame. Angles in degrees; pitch -90 is nadir. */
 export interface CameraPose {
@@ -85,6 +86,8 @@ export interface FrameAnalysis {
   detections: Detections;
   density?: DensityMap;
   flow?: FlowField;
+  /** Confirmed tracks in this frame (matched and recently coasting), when a tracker ran. */
+  tracks?: readonly TrackSnapshot[];
   zones: ZoneReading[];
 }
 

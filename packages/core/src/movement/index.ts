@@ -1,2 +1,4 @@
 export * from './line-counter.js';
-export * from './motion-stats.js';
+export * from './area-motion-meter.js';
+export * from './neighbour-grid.js';
+export * from './planar-geometry.js';

@@ -1,5 +1,5 @@
 import type { AlertZoneKind } from '../alerts/alert-zone.js';
-import type { Point2, RectM } from './planar-geometry.js';
+import type { Point2, RectM } from '../movement/planar-geometry.js';
 
 /** Parameters of the social-force model (Helbing & Molnar 1995; Helbing, Farkas & Vicsek 2000). */
 export interface SocialForceParams {

@@ -1,5 +1,5 @@
 import type { AgentGroupSpec, ClippedNormal, CrowdScenario } from './crowd-scenario.js';
-import { rectPolygon } from './planar-geometry.js';
+import { rectPolygon } from '../movement/planar-geometry.js';
 
 /** Walking speeds of adults, m/s (mean 1.34, sd 0.26; Helbing et al.). */
 const WALKING: ClippedNormal = { mean: 1.34, sd: 0.26, min: 0.8, max: 1.9 };

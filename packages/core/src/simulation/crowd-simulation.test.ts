@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CrowdScenario } from './crowd-scenario.js';
 import { CROWD_SCENARIOS } from './crowd-scenarios.js';
 import { simulateScenario, type TruthFrame } from './crowd-simulation.js';
-import { rectPolygon } from './planar-geometry.js';
+import { rectPolygon } from '../movement/planar-geometry.js';
 import { ZoneMeter } from './zone-meter.js';
 
 const collect = (scenario: CrowdScenario, options: Parameters<typeof simulateScenario>[1]) => [

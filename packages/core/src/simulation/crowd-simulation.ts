@@ -6,9 +6,9 @@ import {
   type DispersalEvent,
   type SocialForceParams,
 } from './crowd-scenario.js';
-import { NeighbourGrid } from './neighbour-grid.js';
+import { NeighbourGrid } from '../movement/neighbour-grid.js';
 import { socialForceStep } from './social-force-step.js';
-import { closestOnSegment, inRect, type RectM } from './planar-geometry.js';
+import { closestOnSegment, inRect, type RectM } from '../movement/planar-geometry.js';
 import { SeededRandom } from './seeded-random.js';
 
 /** Positions and velocities of everyone at one output frame (world metres, m/s). */

@@ -1,6 +1,4 @@
 export * from './seeded-random.js';
-export * from './planar-geometry.js';
-export * from './neighbour-grid.js';
 export * from './crowd-scenario.js';
 export * from './crowd-scenarios.js';
 export * from './crowd-simulation.js';

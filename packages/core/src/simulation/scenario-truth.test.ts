@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CrowdScenario } from './crowd-scenario.js';
 import { simulateScenario } from './crowd-simulation.js';
-import { rectPolygon } from './planar-geometry.js';
+import { rectPolygon } from '../movement/planar-geometry.js';
 import { dangerCriteria, ScenarioTruthRecorder } from './scenario-truth.js';
 import { SeededRandom } from './seeded-random.js';
 import { CROWD_SCENARIOS } from './crowd-scenarios.js';

@@ -2,7 +2,7 @@ import type { AlertSeverity, ZoneReading } from '../frame-analysis.js';
 import { defaultRuleSettings } from '../alerts/default-rules.js';
 import type { CrowdScenario, ScenarioZone } from './crowd-scenario.js';
 import type { TruthFrame } from './crowd-simulation.js';
-import { polygonArea } from './planar-geometry.js';
+import { polygonArea } from '../movement/planar-geometry.js';
 import { ZoneMeter } from './zone-meter.js';
 
 /** Metrics whose danger levels define the ground-truth onset. */

@@ -1,7 +1,7 @@
-import type { Point2 } from './planar-geometry.js';
-import { closestOnSegment } from './planar-geometry.js';
+import type { Point2 } from '../movement/planar-geometry.js';
+import { closestOnSegment } from '../movement/planar-geometry.js';
 import type { SocialForceParams } from './crowd-scenario.js';
-import type { NeighbourGrid } from './neighbour-grid.js';
+import type { NeighbourGrid } from '../movement/neighbour-grid.js';
 import type { SeededRandom } from './seeded-random.js';
 
 /** Time constant of a person's remembered progress (impatience), seconds. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ScenarioZone } from './crowd-scenario.js';
-import { rectPolygon } from './planar-geometry.js';
+import { rectPolygon } from '../movement/planar-geometry.js';
 import { ZoneMeter, type PeopleFrame } from './zone-meter.js';
 
 interface Person {

@@ -3,9 +3,9 @@ import { stillClass } from '../crowd-levels/still-class.js';
 import type { DensityMap } from '../density-map.js';
 import type { ZoneReading } from '../frame-analysis.js';
 import type { FrameGroundModel } from '../geometry/frame-ground-model.js';
-import { applyHomography, homographyWeight, type Homography } from '../geometry/homography.js';
-import { pointInRings, ringsArea, ringArea, type PointXY } from '../geometry/polygon.js';
+import { pointInRings, ringsArea, type PointXY } from '../geometry/polygon.js';
 import { computeCellCoverage, integrateCoverage, type CellCoverage } from './cell-coverage.js';
+import { kernelWeightedCounts } from './kernel-local-density.js';
 import { frameZone, type AreaZone } from './zone.js';
 import { ringsToGround, zoneRingsPx } from './zone-geometry.js';
 
@@ -23,9 +23,9 @@ export interface AreaZoneFrame {
 export interface AreaZoneMeterOptions {
   /** `kind` of the readings: `'frame'` for the whole-frame zone. Default `'area'`. */
   readingKind?: 'area' | 'frame';
-  /** Side of the cells for the peak local density, metres. Default 1. */
-  localCellM?: number;
-  /** A local cell counts toward the peak only when at least this share of it lies in the zone. Default 0.5. */
+  /** Radius R of the Gaussian kernel of the peak local density, metres. Default 1. */
+  localRadiusM?: number;
+  /** A density cell counts toward the peak only when at least this share of it lies in the zone. Default 0.5. */
   minLocalCoverage?: number;
 }
 
@@ -35,35 +35,9 @@ interface Placement {
   coverage: CellCoverage;
 }
 
-/** Ground area of each covered cell, m²: constant for a GSD, per cell (quad area) for a homography. */
-function cellAreasM2(coverage: CellCoverage, ground: FrameGroundModel | undefined): Float64Array | undefined {
-  const { cols, cellPx } = coverage.grid;
-  const out = new Float64Array(coverage.cells.length);
-  const h: Homography | undefined = ground?.imageToGround;
-  if (!h) {
-    if (ground?.gsdMPerPx === undefined) return undefined;
-    out.fill(cellPx * cellPx * ground.gsdMPerPx * ground.gsdMPerPx);
-    return out;
-  }
-  for (let i = 0; i < coverage.cells.length; i++) {
-    const cell = coverage.cells[i]!;
-    const x0 = (cell % cols) * cellPx;
-    const y0 = Math.floor(cell / cols) * cellPx;
-    const corners: PointXY[] = [
-      [x0, y0],
-      [x0 + cellPx, y0],
-      [x0 + cellPx, y0 + cellPx],
-      [x0, y0 + cellPx],
-    ];
-    if (!corners.every(([x, y]) => homographyWeight(h, x, y) > 0)) return undefined;
-    out[i] = ringArea(corners.map((p) => applyHomography(h, p)));
-  }
-  return out;
-}
-
 /**
  * Measures one area zone frame after frame: count (density integrated over the polygon with exact
- * fractional cell coverage), area in m², persons/m², peak local density over ~1 m cells, Fruin level
+ * fractional cell coverage), area in m², persons/m², peak local density (Gaussian kernel, R ~ 1 m), Fruin level
  * (walkway table for `walkway` zones, queuing table otherwise) and G. K. Still class (both from the
  * zone's mean density).
  *
@@ -73,14 +47,14 @@ function cellAreasM2(coverage: CellCoverage, ground: FrameGroundModel | undefine
 export class AreaZoneMeter {
   readonly zone: AreaZone;
   readonly readingKind: 'area' | 'frame';
-  private readonly localCellM: number;
+  private readonly localRadiusM: number;
   private readonly minLocalCoverage: number;
   private placement: Placement | undefined;
 
   constructor(zone: AreaZone, options: AreaZoneMeterOptions = {}) {
     this.zone = zone;
     this.readingKind = options.readingKind ?? 'area';
-    this.localCellM = options.localCellM ?? 1;
+    this.localRadiusM = options.localRadiusM ?? 1;
     this.minLocalCoverage = options.minLocalCoverage ?? 0.5;
   }
 
@@ -146,36 +120,21 @@ export class AreaZoneMeter {
     return undefined;
   }
 
-  /** Highest density over blocks of cells about `localCellM` on a side that lie mostly in the zone. */
+  /**
+   * Highest local density over the zone: Helbing's Gaussian kernel (R = `localRadiusM`) over the density
+   * map, sum_j exp(-d²/R²) count_j / (pi R²), at every cell mostly inside the zone - the same measure
+   * the alert thresholds and the simulator use. Pixels are turned into metres with the frame's GSD at
+   * the image centre (an approximation for oblique views).
+   */
   private peakLocalDensity(coverage: CellCoverage, frame: AreaZoneFrame): number | undefined {
-    const areas = cellAreasM2(coverage, frame.ground);
-    if (!areas || coverage.cells.length === 0) return undefined;
-    const { cols } = coverage.grid;
-    let weightSum = 0;
-    let areaSum = 0;
-    for (let i = 0; i < areas.length; i++) {
-      weightSum += coverage.weights[i]!;
-      areaSum += coverage.weights[i]! * areas[i]!;
-    }
-    const meanCellSideM = Math.sqrt(areaSum / weightSum);
-    const k = Math.max(1, Math.round(this.localCellM / meanCellSideM));
-    const blocks = new Map<number, { count: number; areaM2: number; share: number }>();
-    const blockCols = Math.ceil(cols / k);
-    const values = frame.density.values;
-    for (let i = 0; i < coverage.cells.length; i++) {
-      const cell = coverage.cells[i]!;
-      const w = coverage.weights[i]!;
-      const id = Math.floor(Math.floor(cell / cols) / k) * blockCols + Math.floor((cell % cols) / k);
-      const b = blocks.get(id) ?? { count: 0, areaM2: 0, share: 0 };
-      b.count += w * (values[cell] ?? 0);
-      b.areaM2 += w * areas[i]!;
-      b.share += w / (k * k);
-      blocks.set(id, b);
-    }
+    const gsd = frame.ground?.gsdMPerPx;
+    if (gsd === undefined || !(gsd > 0) || coverage.cells.length === 0) return undefined;
+    const sums = kernelWeightedCounts(frame.density, this.localRadiusM / gsd);
+    const kernelAreaM2 = Math.PI * this.localRadiusM * this.localRadiusM;
     let peak: number | undefined;
-    for (const b of blocks.values()) {
-      if (b.share < this.minLocalCoverage || !(b.areaM2 > 0)) continue;
-      const d = b.count / b.areaM2;
+    for (let i = 0; i < coverage.cells.length; i++) {
+      if (coverage.weights[i]! < this.minLocalCoverage) continue;
+      const d = sums[coverage.cells[i]!]! / kernelAreaM2;
       if (peak === undefined || d > peak) peak = d;
     }
     return peak;

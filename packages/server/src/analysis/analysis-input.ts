@@ -4,18 +4,21 @@ import { RaqibError } from '@raqib/core';
 import type { FrameSource } from '../ingest/frame-source.js';
 import { IMAGE_EXTENSIONS, listImageFiles } from '../ingest/image-file.js';
 import { ImageFolderSource } from '../ingest/image-folder-source.js';
+import { openPointsFileSource } from '../ingest/points-file-source.js';
 import { VideoFileSource } from '../ingest/video-file-source.js';
 
 export interface AnalysisInput {
-  kind: 'video' | 'images';
+  kind: 'video' | 'images' | 'points';
   source: FrameSource;
   /** Analysed frames per second of stream time. */
   fps: number;
   /** Seconds of input to analyse, when known (for progress). */
   durationS: number | null;
-  /** Problems with individual inputs that did not stop the run (unreadable images). */
+  /** Problems with individual inputs that did not stop the run (unreadable images, bad CSV rows). */
   skipped: RaqibError[];
   video?: VideoFileSource;
+  /** Things worth telling that changed nothing (e.g. rows out of frame order, clamped scores). */
+  notes?: string[];
 }
 
 export interface AnalysisInputOptions {
@@ -57,4 +60,61 @@ export async function openAnalysisInput(path: string, options: AnalysisInputOpti
     skipped,
     video,
   };
+}
+
+/** Options of {@link openPointsAnalysisInput}: `--fps`, `--frame-size WxH`, `--start`, `--end`. */
+export interface PointsInputOptions {
+  fps: number | undefined;
+  frameSize: string | undefined;
+  startS?: number;
+  endS?: number;
+}
+
+/**
+ * Opens a `frame,x,y[,score]` points CSV (`raqib analyze --points FILE`). Needs the frame rate and the
+ * frame size, which a points file does not carry. Malformed rows are reported as skipped, with line numbers.
+ */
+export async function openPointsAnalysisInput(path: string, options: PointsInputOptions): Promise<AnalysisInput> {
+  if (options.fps === undefined) {
+    throw new RaqibError('USAGE', `--points needs --fps N: the frame rate of the frame numbers in ${path}`);
+  }
+  const { widthPx, heightPx } = parseFrameSize(options.frameSize, path);
+  const opened = await openPointsFileSource(path, {
+    fps: options.fps,
+    widthPx,
+    heightPx,
+    ...(options.startS === undefined ? {} : { startS: options.startS }),
+    ...(options.endS === undefined ? {} : { endS: options.endS }),
+  });
+  const skipped = opened.issues
+    .filter((issue) => issue.kind === 'skipped')
+    .map((issue) => new RaqibError('INPUT_INVALID', `${path}:${issue.line}: ${issue.message}`));
+  const notices = opened.issues.filter((issue) => issue.kind === 'notice');
+  const more = opened.issueCount - opened.issues.length;
+  if (more > 0) skipped.push(new RaqibError('INPUT_INVALID', `${path}: ${more} more problems not listed`));
+  return {
+    kind: 'points',
+    source: opened.source,
+    fps: options.fps,
+    durationS: opened.source.frameCount / options.fps,
+    skipped,
+    notes: notices.map((issue) => `${path}:${issue.line}: ${issue.message}`),
+  };
+}
+
+/** Parses `--frame-size WxH` (pixels), e.g. `1920x1080`. */
+export function parseFrameSize(text: string | undefined, pointsPath: string): { widthPx: number; heightPx: number } {
+  if (text === undefined) {
+    throw new RaqibError(
+      'USAGE',
+      `--points needs --frame-size WxH (pixels, e.g. 1920x1080): the image size of ${pointsPath}`,
+    );
+  }
+  const match = /^\s*(\d+)\s*[xX×]\s*(\d+)\s*$/.exec(text);
+  const widthPx = Number(match?.[1]);
+  const heightPx = Number(match?.[2]);
+  if (!match || !(widthPx > 0) || !(heightPx > 0)) {
+    throw new RaqibError('USAGE', `--frame-size must be WxH in pixels like 1920x1080, got '${text}'`);
+  }
+  return { widthPx, heightPx };
 }

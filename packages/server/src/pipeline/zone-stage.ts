@@ -12,6 +12,7 @@ import {
 import { flowFrameInfo } from './flow-stage.js';
 import { pointsDensityMap } from './points-density-map.js';
 import type { FrameContext, Stage } from './stage.js';
+import { TrackZoneMotion } from './track-zone-motion.js';
 
 /** Cell size of the density map made from points when a source has no model density (points input). */
 const POINTS_CELL_PX = 8;
@@ -19,11 +20,13 @@ const POINTS_CELL_PX = 8;
 /**
  * Per-zone readings for every frame: the whole frame (zone id `frame`) and each area zone - count
  * from the density integrated over the polygon, area in m², persons per m², Fruin and Still levels,
- * and, when the flow stage ran before, the zone's motion (speed, direction, counterflow, pressure).
+ * and the zone's motion (speed, direction, counterflow, pressure, divergence) from the flow stage when it
+ * ran before, else from the tracks of the track stage.
  */
 export class ZoneStage implements Stage {
   readonly name = 'zones';
   private readonly meters: AreaZoneMeter[];
+  private readonly trackMotion = new TrackZoneMotion();
 
   constructor(
     zones: readonly Zone[],
@@ -43,10 +46,13 @@ export class ZoneStage implements Stage {
       density,
       ...(context.ground ? { ground: context.ground } : {}),
     };
+    const tracks = analysis.flow ? undefined : analysis.tracks;
+    if (tracks) this.trackMotion.beginFrame(tracks, context.ground, analysis.timeS);
     for (const meter of this.meters) {
       try {
         const reading = meter.read(frame);
         if (analysis.flow) Object.assign(reading, this.flowFields(analysis, meter, frame, density));
+        else if (tracks) Object.assign(reading, this.trackFields(meter, frame, reading));
         analysis.zones.push(reading);
       } catch (error) {
         // A geo zone cannot be placed on a frame without ground reference (e.g. a telemetry gap): skip it.
@@ -54,6 +60,26 @@ export class ZoneStage implements Stage {
         this.onWarning(`zone ${meter.zone.id} at ${analysis.timeS.toFixed(2)} s: ${error.message}`);
       }
     }
+  }
+
+  /** Motion from tracks; the density map's peak local density is kept when the reading has one. */
+  private trackFields(
+    meter: AreaZoneMeter,
+    frame: Parameters<AreaZoneMeter['read']>[0],
+    reading: ZoneReading,
+  ): Partial<ZoneReading> {
+    const ring =
+      meter.readingKind === 'frame'
+        ? ([
+            [0, 0],
+            [frame.widthPx, 0],
+            [frame.widthPx, frame.heightPx],
+            [0, frame.heightPx],
+          ] as const)
+        : meter.ringsPx(frame)[0];
+    const fields = ring ? this.trackMotion.fields(meter.zone.id, ring) : {};
+    if (reading.peakLocalDensityPerM2 !== undefined) delete fields.peakLocalDensityPerM2;
+    return fields;
   }
 
   private flowFields(

@@ -3,7 +3,10 @@ import type { FrameAnalysis } from '@raqib/core';
 import { frameAnalysisRecord } from './analysis-record.js';
 import type { Sink } from './sink.js';
 
-/** Writes a line of JSON per record; every line is complete when written, so a crash loses no earlier line. */
+/**
+ * Writes a text file line by line (a line of JSON per record, or CSV rows); every line is complete when
+ * written, so a crash loses no earlier line.
+ */
 export class JsonlWriter {
   private readonly stream: WriteStream;
   private failure: Error | null = null;
@@ -13,9 +16,14 @@ export class JsonlWriter {
     this.stream.on('error', (error) => (this.failure = error));
   }
 
-  async append(record: unknown): Promise<void> {
+  append(record: unknown): Promise<void> {
+    return this.appendText(JSON.stringify(record) + '\n');
+  }
+
+  /** Appends complete lines of text (ending with a newline). */
+  async appendText(text: string): Promise<void> {
     if (this.failure) throw this.failure;
-    if (!this.stream.write(JSON.stringify(record) + '\n')) {
+    if (!this.stream.write(text)) {
       await new Promise<void>((resolve) => this.stream.once('drain', resolve));
     }
   }

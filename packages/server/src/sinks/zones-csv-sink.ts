@@ -17,10 +17,15 @@ const columns: ReadonlyArray<[string, (zone: ZoneReading) => number | string | u
   ['still_class', (z) => z.stillClass],
   ['in_count', (z) => z.inCount],
   ['out_count', (z) => z.outCount],
+  ['inflow_per_min', (z) => (z.inflowPerMin === undefined ? undefined : round(z.inflowPerMin, 2))],
+  ['outflow_per_min', (z) => (z.outflowPerMin === undefined ? undefined : round(z.outflowPerMin, 2))],
   ['flow_per_m_per_min', (z) => (z.flowPerMPerMin === undefined ? undefined : round(z.flowPerMPerMin, 2))],
   ['mean_speed_m_per_s', (z) => (z.meanSpeedMPerS === undefined ? undefined : round(z.meanSpeedMPerS, 3))],
   ['direction_deg', (z) => (z.directionDeg === undefined ? undefined : round(z.directionDeg, 1))],
   ['counterflow_share', (z) => (z.counterflowShare === undefined ? undefined : round(z.counterflowShare, 3))],
+  ['mean_speed_px_per_s', (z) => (z.meanSpeedPxPerS === undefined ? undefined : round(z.meanSpeedPxPerS, 2))],
+  ['speed_variance', (z) => (z.speedVariance === undefined ? undefined : round(z.speedVariance, 4))],
+  ['divergence_per_s', (z) => (z.divergencePerS === undefined ? undefined : round(z.divergencePerS, 4))],
   ['pressure_per_s2', (z) => (z.pressurePerS2 === undefined ? undefined : round(z.pressurePerS2, 5))],
 ];
 

@@ -29,15 +29,32 @@ export interface CsvRow {
 /**
  * Splits CSV text into rows (comma-separated, no quoting: the formats here are numeric). Blank lines
  * and `#` comments are skipped; a UTF-8 BOM and CRLF endings are accepted. When the first row names
- * one of `columnNames` it is returned as the header (lower-cased, trimmed).
+ * one of `columnNames` it is returned as the header (lower-cased, trimmed). `rows` is lazy and may be
+ * iterated again: a large file is never held as row objects.
  */
 export function splitCsv(
   text: string,
   columnNames: readonly string[],
-): { header: string[] | null; headerLine: number; rows: CsvRow[] } {
-  const rows: CsvRow[] = [];
+): { header: string[] | null; headerLine: number; rows: Iterable<CsvRow> } {
   let header: string[] | null = null;
   let headerLine = 0;
+  for (const row of csvLines(text)) {
+    if (row.fields.some((field) => columnNames.includes(field.toLowerCase()))) {
+      header = row.fields.map((field) => field.toLowerCase());
+      headerLine = row.line;
+    }
+    break;
+  }
+  const rows = {
+    *[Symbol.iterator](): Generator<CsvRow> {
+      for (const row of csvLines(text)) if (row.line !== headerLine) yield row;
+    },
+  };
+  return { header, headerLine, rows };
+}
+
+/** The non-blank, non-comment lines of CSV text as trimmed fields, with 1-based line numbers. */
+function* csvLines(text: string): Generator<CsvRow> {
   let line = 0;
   let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (start <= text.length) {
@@ -49,16 +66,8 @@ export function splitCsv(
     if (raw.endsWith('\r')) raw = raw.slice(0, -1);
     const trimmed = raw.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const fields = trimmed.split(',').map((field) => field.trim());
-    const names = fields.map((field) => field.toLowerCase());
-    if (header === null && rows.length === 0 && names.some((name) => columnNames.includes(name))) {
-      header = names;
-      headerLine = line;
-      continue;
-    }
-    rows.push({ line, fields });
+    yield { line, fields: trimmed.split(',').map((field) => field.trim()) };
   }
-  return { header, headerLine, rows };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { RaqibError, type PointFrame } from '@raqib/core';
-import { columnPositions, IssueLog, splitCsv, type CsvIssue } from './csv-table.js';
+import { columnPositions, IssueLog, splitCsv, type CsvIssue, type CsvRow } from './csv-table.js';
 import { readText } from './track-csv.js';
 
 /** Detected points read from a `frame,x,y[,score]` CSV file. */
@@ -31,7 +31,7 @@ const POINT_COLUMNS = {
  */
 export function parsePointCsv(text: string, source: string): PointCsv {
   const { header, headerLine, rows } = splitCsv(text, Object.values(POINT_COLUMNS).flat());
-  const defaultScore = !header && rows.some((row) => row.fields.length >= 4) ? 3 : -1;
+  const defaultScore = !header && someRow(rows, (row) => row.fields.length >= 4) ? 3 : -1;
   const columns = columnPositions(header, POINT_COLUMNS, { frame: 0, x: 1, y: 2, score: defaultScore });
   for (const name of ['frame', 'x', 'y'] as const) {
     if (columns[name] < 0) {
@@ -121,4 +121,9 @@ export function parsePointCsv(text: string, source: string): PointCsv {
 /** Reads and parses a point CSV file (see {@link parsePointCsv}). */
 export async function readPointCsv(path: string): Promise<PointCsv> {
   return parsePointCsv(await readText(path), path);
+}
+
+function someRow(rows: Iterable<CsvRow>, test: (row: CsvRow) => boolean): boolean {
+  for (const row of rows) if (test(row)) return true;
+  return false;
 }

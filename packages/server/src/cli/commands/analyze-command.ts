@@ -1,21 +1,27 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { RaqibError, isAreaZone, zoneRingsPx, type FrameMeta, type Zone } from '@raqib/core';
+import { RaqibError, isAreaZone, zoneRingsPx, type FrameAnalysis, type FrameMeta, type Zone } from '@raqib/core';
+import { AlertOutputs } from '../../analysis/alert-outputs.js';
 import { loadCalibrationFile, loadZonesFile } from '../../analysis/analysis-config-files.js';
-import { openAnalysisInput } from '../../analysis/analysis-input.js';
+import { openAnalysisInput, openPointsAnalysisInput, type AnalysisInput } from '../../analysis/analysis-input.js';
 import { createOnnxDensityEstimator, modelPeopleScale } from '../../inference/index.js';
 import { loadTelemetryForVideo } from '../../ingest/telemetry-sidecar.js';
+import { AlertStage } from '../../pipeline/alert-stage.js';
 import { analyzeStream } from '../../pipeline/analyze-stream.js';
 import { DensityStage } from '../../pipeline/density-stage.js';
 import { FlowStage } from '../../pipeline/flow-stage.js';
 import { GeoStage } from '../../pipeline/geo-stage.js';
 import type { Stage } from '../../pipeline/stage.js';
+import { TrackStage } from '../../pipeline/track-stage.js';
 import { ZoneStage } from '../../pipeline/zone-stage.js';
+import { readRulesFile } from '../../rules-file/index.js';
 import { AnnotatedVideoSink, type ZoneOutline } from '../../sinks/annotated-video-sink.js';
 import { HeatmapSink } from '../../sinks/heatmap-sink.js';
 import { AnalysisJsonlSink } from '../../sinks/jsonl-file-sink.js';
+import { LinesFileSink } from '../../sinks/lines-file-sink.js';
 import type { Sink } from '../../sinks/sink.js';
 import { SummaryFileSink } from '../../sinks/summary-file-sink.js';
+import { TracksCsvSink } from '../../sinks/tracks-csv-sink.js';
 import { ZonesCsvSink } from '../../sinks/zones-csv-sink.js';
 import { defineCommand } from '../command-spec.js';
 import { ProgressReporter } from '../progress-reporter.js';
@@ -23,18 +29,30 @@ import { summaryTable } from './analyze-summary-table.js';
 
 export const analyzeCommand = defineCommand({
   name: 'analyze',
-  summary: 'Analyse a drone video, a folder of images or one image: counts, zones, persons per m², heatmap',
-  usage: '<video|dir|image> [options]',
-  positionals: { name: 'an input video, image folder or image', required: true },
+  summary:
+    'Analyse a drone video, images or detected head points: counts, zones, persons per m², tracks, line flows, alerts',
+  usage: '<video|dir|image> [options]  |  --points FILE.csv --fps F --frame-size WxH [options]',
+  positionals: { name: 'an input video, image folder or image (none with --points)', required: false },
   options: {
     out: {
       type: 'string',
-      description: 'Output directory (analysis.jsonl, zones.csv, summary.json, heatmap.png)',
+      description:
+        'Output directory (analysis.jsonl, zones.csv, summary.json, heatmap.png, tracks.csv, lines.json, alerts.jsonl)',
       valueName: 'DIR',
+    },
+    points: {
+      type: 'string',
+      description: 'Analyse pre-detected head points (CSV frame,x,y[,score]; frame 0-based, pixels) instead of video',
+      valueName: 'FILE',
+    },
+    'frame-size': {
+      type: 'string',
+      description: 'Image size of the --points coordinates, pixels',
+      valueName: 'WxH',
     },
     fps: {
       type: 'number',
-      description: 'Analysis rate in frames per second (video default: its own rate; images: 1)',
+      description: 'Analysis rate in frames per second (video default: its own rate; images: 1; --points: required)',
       valueName: 'N',
     },
     start: {
@@ -87,6 +105,16 @@ export const analyzeCommand = defineCommand({
       type: 'boolean',
       description: 'Skip the optical-flow motion analysis (speed, direction, counterflow, pressure)',
     },
+    rules: {
+      type: 'string',
+      description: 'Alert rules (YAML or JSON, see docs/alerts.md); built-in defaults when omitted',
+      valueName: 'FILE',
+    },
+    notify: {
+      type: 'string',
+      description: 'Notifications of alerts (YAML: webhook, MQTT, email, terminal; see docs/notifications.md)',
+      valueName: 'FILE',
+    },
     annotate: {
       type: 'boolean',
       description: 'Also write annotated.mp4 (density overlay, zones by level of service, counts)',
@@ -108,10 +136,20 @@ export const analyzeCommand = defineCommand({
     'raqib analyze DJI_0001.MP4 --fps 2 --zones zones.geojson --out out/flight1',
     'raqib analyze frames/ --gsd 0.03 --format json',
     'raqib analyze clip.mp4 --altitude 60 --hfov 73.7 --annotate --out out/clip',
+    'raqib analyze --points points.csv --fps 5 --frame-size 1200x800 --gsd 0.05 --zones zones.geojson --rules rules.yaml',
+    'raqib analyze DJI_0002.MP4 --fps 5 --zones gates.geojson --notify notify.yaml --out out/flight2',
   ],
   async run({ positionals, options, io }) {
-    if (positionals.length !== 1) throw new RaqibError('USAGE', `expected one input, got ${positionals.length}`);
-    const inputPath = positionals[0]!;
+    const pointsPath = options.points;
+    if (pointsPath !== undefined ? positionals.length !== 0 : positionals.length !== 1) {
+      throw new RaqibError(
+        'USAGE',
+        pointsPath !== undefined
+          ? `--points analyses a points file; do not also give an input (got ${positionals.join(' ')})`
+          : `expected one input (a video, an image folder or an image) or --points FILE, got ${positionals.length}`,
+      );
+    }
+    const inputPath = pointsPath ?? positionals[0]!;
     const outDir = options.out ?? join('out', basename(inputPath, extname(inputPath)) || 'analysis');
     const overrides = {
       ...(options.altitude === undefined ? {} : { altitudeM: positive('--altitude', options.altitude) }),
@@ -120,13 +158,23 @@ export const analyzeCommand = defineCommand({
     };
     const zones: Zone[] = options.zones ? await loadZonesFile(options.zones) : [];
     const calibration = options.calibration ? await loadCalibrationFile(options.calibration) : undefined;
-    const input = await openAnalysisInput(inputPath, {
+    const rules = options.rules ? await readRulesFile(options.rules) : undefined;
+    const range = {
       ...(options.fps === undefined ? {} : { fps: positive('--fps', options.fps) }),
       ...(options.start === undefined ? {} : { startS: options.start }),
       ...(options.end === undefined ? {} : { endS: options.end }),
-      ...(options['max-width'] === undefined ? {} : { maxWidthPx: positive('--max-width', options['max-width']) }),
-    });
+    };
+    const input: AnalysisInput =
+      pointsPath !== undefined
+        ? await openPointsAnalysisInput(pointsPath, { ...range, fps: range.fps, frameSize: options['frame-size'] })
+        : await openAnalysisInput(inputPath, {
+            ...range,
+            ...(options['max-width'] === undefined
+              ? {}
+              : { maxWidthPx: positive('--max-width', options['max-width']) }),
+          });
     const warn = (message: string): void => void io.stderr.write(`raqib analyze: warning: ${message}\n`);
+    for (const note of input.notes ?? []) io.stderr.write(`raqib analyze: note: ${note}\n`);
     const sidecar =
       input.kind === 'video'
         ? await loadTelemetryForVideo(inputPath, options.telemetry ? { sidecarPath: options.telemetry } : {})
@@ -146,12 +194,15 @@ export const analyzeCommand = defineCommand({
       );
     }
 
-    const estimator = await createOnnxDensityEstimator({
-      ...(options.model ? { modelPath: options.model } : {}),
-      threads: options.threads,
-    });
-    const scaleFor = (frame: FrameMeta): number =>
-      options.scale ?? (frame.gsdMPerPx === undefined ? 1 : (modelPeopleScale(estimator.model, frame.gsdMPerPx) ?? 1));
+    await mkdir(outDir, { recursive: true });
+    const alertOutputs = await AlertOutputs.open(outDir, options.notify);
+    const estimator =
+      input.kind === 'points'
+        ? undefined
+        : await createOnnxDensityEstimator({
+            ...(options.model ? { modelPath: options.model } : {}),
+            threads: options.threads,
+          });
     const stages: Stage[] = [
       new GeoStage({
         ...(sidecar ? { telemetry: sidecar.track } : {}),
@@ -159,19 +210,38 @@ export const analyzeCommand = defineCommand({
         ...(calibration ? { calibration } : {}),
         onNote: warn,
       }),
-      new DensityStage(estimator, scaleFor),
-      ...(options['no-flow'] ? [] : [new FlowStage({ onWarning: warn })]),
-      new ZoneStage(zones, warn),
     ];
+    if (estimator) {
+      const scaleFor = (frame: FrameMeta): number =>
+        options.scale ??
+        (frame.gsdMPerPx === undefined ? 1 : (modelPeopleScale(estimator.model, frame.gsdMPerPx) ?? 1));
+      stages.push(new DensityStage(estimator, scaleFor));
+      if (!options['no-flow']) stages.push(new FlowStage({ onWarning: warn }));
+    }
+    stages.push(
+      new TrackStage(zones, { onWarning: warn }),
+      new ZoneStage(zones, warn),
+      new AlertStage({
+        ...(rules ? { rules } : {}),
+        zones,
+        streamId: basename(inputPath),
+        listeners: alertOutputs.listeners,
+      }),
+    );
     if (!hasGround) warn('no GSD, telemetry or calibration: areas in m² and persons per m² are not available');
 
-    await mkdir(outDir, { recursive: true });
+    const frameOf =
+      input.kind === 'points'
+        ? (analysis: FrameAnalysis) => Math.round(analysis.timeS * input.fps)
+        : (analysis: FrameAnalysis) => analysis.frame.seq;
     const sinks: Sink[] = [
       new AnalysisJsonlSink(join(outDir, 'analysis.jsonl')),
       new ZonesCsvSink(join(outDir, 'zones.csv')),
       new HeatmapSink(join(outDir, 'heatmap.png')),
+      new TracksCsvSink(join(outDir, 'tracks.csv'), frameOf),
+      new LinesFileSink(join(outDir, 'lines.json')),
     ];
-    if (options.annotate)
+    if (options.annotate && input.kind !== 'points')
       sinks.push(new AnnotatedVideoSink(join(outDir, 'annotated.mp4'), input.fps, zoneOutlines(zones)));
     sinks.push(new SummaryFileSink(join(outDir, 'summary.json')));
 
@@ -184,7 +254,8 @@ export const analyzeCommand = defineCommand({
       });
     } finally {
       progress.done();
-      await estimator.close();
+      await estimator?.close();
+      await alertOutputs.close();
     }
     for (const problem of input.skipped) io.stderr.write(`raqib analyze: skipped ${problem.message}\n`);
     if (!summary.source.completed && summary.source.reason)
