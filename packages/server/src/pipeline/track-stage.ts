@@ -26,6 +26,11 @@ const LINE_FLOW_MIN_S = 2;
 /** People within this distance of a line count as "at" the line (metres; pixels when no ground). */
 const LINE_NEAR_M = 1;
 const LINE_NEAR_PX = 20;
+/**
+ * Process noise of the tracker's constant-velocity model in ground units, m²/s³: pedestrians' changes
+ * of velocity. Turned into px²/s³ with the first frame's GSD; the pixel default applies without one.
+ */
+const ACCELERATION_NOISE_M2_PER_S3 = 0.5;
 /** Dead band of a line counted on the ground, metres (about 1.5 px at 5 cm/px). */
 const GROUND_LINE_BAND_M = 0.075;
 
@@ -152,14 +157,14 @@ export interface TrackStageOptions {
 
 /**
  * Tracks the frame's head detections ({@link CrowdTracker}, camera motion from the flow stage when it
- * ran, else estimated from the points), sets `analysis.tracks` and the detections' `trackId`, and
+ * ran, else estimated from the points; motion noise scaled to the ground with the first frame's GSD), sets `analysis.tracks` and the detections' `trackId`, and
  * counts crossings of every line zone: a `line` reading per line and frame with the crossings of the
  * frame, the flow rates over the last 10 s (persons per minute, and per metre per minute when the
  * line's ground length is known) and the people at the line. Totals go to the summary (`lines`).
  */
 export class TrackStage implements Stage {
   readonly name = 'tracking';
-  private readonly tracker: CrowdTracker;
+  private tracker: CrowdTracker | null = null;
   private readonly lines: LineZoneCounter[];
   private readonly warned = new Set<string>();
   /** Tracks seen recently (id -> last time, s), to count distinct confirmed tracks in bounded memory. */
@@ -170,12 +175,12 @@ export class TrackStage implements Stage {
     zones: readonly Zone[],
     private readonly options: TrackStageOptions = {},
   ) {
-    this.tracker = new CrowdTracker(options.tracker ?? {});
     this.lines = zones.filter(isLineZone).map((zone) => new LineZoneCounter(zone));
   }
 
   process(context: FrameContext): void {
     const { analysis } = context;
+    const tracker = (this.tracker ??= this.createTracker(context.ground?.gsdMPerPx ?? analysis.frame.gsdMPerPx));
     const ego = flowFrameInfo(analysis)?.ego;
     const imageMotion: SimilarityMotion | undefined = ego && {
       a: (ego.m11 + ego.m22) / 2,
@@ -183,11 +188,11 @@ export class TrackStage implements Stage {
       txPx: ego.txPx,
       tyPx: ego.tyPx,
     };
-    analysis.detections = this.tracker.update(analysis.detections, {
+    analysis.detections = tracker.update(analysis.detections, {
       timeS: analysis.timeS,
       ...(imageMotion ? { imageMotion } : {}),
     });
-    const tracks = this.tracker.activeTracks();
+    const tracks = tracker.activeTracks();
     analysis.tracks = tracks;
     this.countTracks(tracks, analysis.timeS);
     for (const line of this.lines) {
@@ -203,15 +208,24 @@ export class TrackStage implements Stage {
   }
 
   finish(): Record<string, unknown> {
-    const stats = this.tracker.stats;
+    const stats = this.tracker?.stats;
     return {
       tracking: {
         confirmedTracks: this.confirmedTracks,
-        outOfOrderFrames: stats.outOfOrderFrames,
-        invalidDetections: stats.invalidDetections,
+        outOfOrderFrames: stats?.outOfOrderFrames ?? 0,
+        invalidDetections: stats?.invalidDetections ?? 0,
       },
       lines: this.lines.map((line) => line.totals()),
     };
+  }
+
+  /** The tracker, its motion noise scaled to the ground when the GSD is known (unless options set it). */
+  private createTracker(gsdMPerPx: number | undefined): CrowdTracker {
+    const scaled =
+      gsdMPerPx !== undefined && gsdMPerPx > 0
+        ? { accelerationNoisePx2PerS3: ACCELERATION_NOISE_M2_PER_S3 / (gsdMPerPx * gsdMPerPx) }
+        : {};
+    return new CrowdTracker({ ...scaled, ...this.options.tracker });
   }
 
   private countTracks(tracks: readonly TrackSnapshot[], timeS: number): void {
@@ -219,7 +233,7 @@ export class TrackStage implements Stage {
       if (!this.recentTracks.has(track.id)) this.confirmedTracks++;
       this.recentTracks.set(track.id, timeS);
     }
-    const forgetS = this.tracker.options.maxLostS + 1;
+    const forgetS = (this.tracker?.options.maxLostS ?? 0) + 1;
     for (const [id, lastS] of this.recentTracks) if (timeS - lastS > forgetS) this.recentTracks.delete(id);
   }
 
