@@ -17,6 +17,10 @@ export type RaqibErrorCode =
   | 'GEOREFERENCE_MISSING'
   | 'RULES_INVALID'
   | 'NOTIFY_INVALID'
+  /** An output folder that cannot hold the results (a file, a system folder, not writable). */
+  | 'OUTPUT_INVALID'
+  /** An output could not be written (e.g. the video encoder failed). */
+  | 'OUTPUT_FAILED'
   | 'USAGE';
 
 /**
