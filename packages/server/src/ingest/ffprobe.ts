@@ -22,27 +22,54 @@ function parseRate(rate: string | undefined): number {
   return den ? num / den : num;
 }
 
-/** Probes a video with ffprobe (time-limited child process); RaqibError('SOURCE_FAILED') when unreadable. */
-export async function probeVideo(path: string, timeoutMs = 30_000): Promise<VideoProbe> {
+/** Default limit of one ffprobe run: a probe reads only the container headers, so this is generous. */
+export const PROBE_TIMEOUT_MS = 30_000;
+
+/**
+ * Probes a video with ffprobe; RaqibError('SOURCE_FAILED') when unreadable. The child process is
+ * killed after `timeoutMs` (a damaged file or a stalled drive must not hang the run).
+ *
+ * @param ffprobePath the program to run (tests substitute one that hangs)
+ */
+export async function probeVideo(
+  path: string,
+  timeoutMs = PROBE_TIMEOUT_MS,
+  ffprobePath = 'ffprobe',
+): Promise<VideoProbe> {
   let stdout: string;
   try {
     ({ stdout } = await execFileAsync(
-      'ffprobe',
+      ffprobePath,
       ['-v', 'error', '-select_streams', 'v:0', '-print_format', 'json', '-show_streams', '-show_format', path],
-      { timeout: timeoutMs, maxBuffer: 8 * 1024 * 1024 },
+      { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 8 * 1024 * 1024 },
     ));
   } catch (error) {
-    const err = error as NodeJS.ErrnoException & { stderr?: string };
+    const err = error as NodeJS.ErrnoException & { stderr?: string; killed?: boolean; signal?: string | null };
     if (err.code === 'ENOENT') {
       throw new RaqibError('SOURCE_FAILED', 'ffprobe not found: install ffmpeg (bash scripts/install-system-deps.sh)');
+    }
+    if (err.killed || err.signal === 'SIGKILL') {
+      throw new RaqibError(
+        'SOURCE_FAILED',
+        `${path}: ffprobe did not finish reading the file's headers within ${timeoutMs / 1000} s and was stopped; ` +
+          'the file may be damaged or on a stalled drive: copy it to a local disk and try again',
+        { cause: error },
+      );
     }
     const detail = (err.stderr ?? err.message).trim().split('\n').slice(-2).join(' ');
     throw new RaqibError('SOURCE_FAILED', `${path}: not a readable video (${detail})`, { cause: error });
   }
-  const info = JSON.parse(stdout) as {
+  let info: {
     streams?: Array<Record<string, string | number | undefined>>;
     format?: Record<string, string | undefined>;
   };
+  try {
+    info = JSON.parse(stdout) as typeof info;
+  } catch (error) {
+    throw new RaqibError('SOURCE_FAILED', `${path}: ffprobe gave no readable description of the file`, {
+      cause: error,
+    });
+  }
   const stream = info.streams?.[0];
   if (!stream) throw new RaqibError('SOURCE_FAILED', `${path}: no video stream found`);
   const width = Number(stream.width);

@@ -1,4 +1,5 @@
 import type { Detections, FrameMeta, RgbImage } from '@raqib/core';
+import type { DataQualityPart } from '../pipeline/data-quality.js';
 
 /**
  * One frame from a source: decoded pixels (video, images) and/or ready-made head detections
@@ -27,4 +28,6 @@ export interface FrameSource {
   frames(): AsyncGenerator<SourceFrame>;
   /** Valid once `frames()` has finished. */
   end(): SourceEnd;
+  /** What was wrong in the data read (damaged frames, bad rows), valid once `frames()` has finished. */
+  dataQuality?(): DataQualityPart | undefined;
 }

@@ -89,3 +89,98 @@ describe('VideoFileSource', () => {
     await expect(collect(new VideoFileSource(bogus))).rejects.toThrow(/not-a-video\.mp4: not a readable video/);
   });
 });
+
+/** A 3 s, 10 fps textured clip (ffmpeg's testsrc2: moving colour bars, text), H.264 with a keyframe every 10 frames. */
+function makeTexturedClip(name: string): string {
+  const path = join(dir, `${name}.mp4`);
+  execFileSync('ffmpeg', [
+    ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=10:d=3'],
+    ...['-c:v', 'libx264', '-g', '10', '-pix_fmt', 'yuv420p', '-y', path],
+  ]);
+  return path;
+}
+
+/** A copy of `path` with the byte at `offset` XOR-ed with `mask`: the deterministic one-byte corruption. */
+function corruptByte(path: string, name: string, offset: number, mask: number): string {
+  const bytes = readFileSync(path);
+  bytes[offset] = bytes[offset]! ^ mask;
+  const out = join(dir, name);
+  writeFileSync(out, bytes);
+  return out;
+}
+
+/** Byte offset and size of the `index`-th video packet, from ffprobe. */
+function packetAt(path: string, index: number): { pos: number; size: number } {
+  const csv = execFileSync('ffprobe', [
+    ...['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pos,size', '-of', 'csv=p=0', path],
+  ]).toString();
+  const [pos, size] = csv.trim().split('\n')[index]!.split(',').map(Number);
+  return { pos: pos!, size: size! };
+}
+
+async function drain(source: VideoFileSource): Promise<number> {
+  let frames = 0;
+  for await (const _frame of source.frames()) frames++;
+  return frames;
+}
+
+describe('VideoFileSource data quality', () => {
+  it('reports nothing wrong for an intact clip', async () => {
+    const source = new VideoFileSource(makeTexturedClip('intact'));
+    expect(await drain(source)).toBe(30);
+    const quality = source.dataQuality();
+    expect(quality).toMatchObject({ section: 'video', overLimit: false, warnings: [] });
+    expect(quality?.counts).toMatchObject({ framesDecoded: 30, blankFrames: 0, corruptFrames: 0, badFrameShare: 0 });
+  });
+
+  it('says a one-byte corruption that turns every frame grey is over the limit', async () => {
+    const clip = makeTexturedClip('grey');
+    // One byte of the sequence parameter set in the MP4 header (avcC box): every frame then lacks its
+    // references and ffmpeg outputs flat grey frames, exiting 0 (the reproducer from issue 10).
+    const avcC = readFileSync(clip).indexOf('avcC');
+    const source = new VideoFileSource(corruptByte(clip, 'grey-bad.mp4', avcC + 16, 0x55));
+    const frames = await drain(source);
+    expect(frames).toBeGreaterThan(0);
+    const quality = source.dataQuality()!;
+    expect(quality.counts.blankFrames).toBe(frames);
+    expect(quality.counts.badFrameShare).toBe(1);
+    expect(quality.overLimit).toBe(true);
+    expect(quality.warnings).toHaveLength(1);
+    expect(quality.warnings[0]).toMatch(
+      /grey-bad\.mp4: \d+ of \d+ frames are blank.*100\.0% of the video is damaged, over the 5\.0% limit/,
+    );
+  });
+
+  it('counts a frame ffmpeg had to conceal, under the limit as a warning only', async () => {
+    const clip = makeTexturedClip('concealed');
+    const keyframe = packetAt(clip, 10); // the second keyframe: damage stays inside one frame's slice
+    // One decoder thread: with frame threading ffmpeg flags concealed frames only now and then.
+    const damaged = corruptByte(clip, 'concealed-bad.mp4', keyframe.pos + 200, 0xff);
+    const source = new VideoFileSource(damaged, { decodeThreads: 1 });
+    expect(await drain(source)).toBe(30);
+    const quality = source.dataQuality()!;
+    expect(Number(quality.counts.corruptFrames) + Number(quality.counts.undecodablePackets)).toBeGreaterThanOrEqual(1);
+    expect(quality.counts.badFrameShare).toBeGreaterThan(0);
+    expect(quality.counts.badFrameShare).toBeLessThanOrEqual(0.05);
+    expect(quality.overLimit).toBe(false);
+    expect(quality.warnings[0]).toMatch(/concealed-bad\.mp4: .*limit 5\.0%/);
+  });
+
+  it('stops an ffmpeg that hangs, with a clear error', async () => {
+    const hanging = join(dir, 'hanging-ffmpeg.sh');
+    writeFileSync(hanging, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    const source = new VideoFileSource(makeTexturedClip('hang'), { ffmpegPath: hanging, stallTimeoutMs: 300 });
+    const started = Date.now();
+    await expect(drain(source)).rejects.toThrow(
+      /hang\.mp4: ffmpeg gave no frame for 0\.3 s \(before the first frame\) and was stopped/,
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('stops an ffprobe that hangs, with a clear error', async () => {
+    const hanging = join(dir, 'hanging-ffprobe.sh');
+    writeFileSync(hanging, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    const source = new VideoFileSource(join(dir, 'any.mp4'), { ffprobePath: hanging, probeTimeoutMs: 300 });
+    await expect(source.probe()).rejects.toThrow(/any\.mp4: ffprobe did not finish .* within 0\.3 s/);
+  });
+});

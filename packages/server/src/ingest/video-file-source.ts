@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { RaqibError } from '@raqib/core';
+import { percent, type DataQualityPart } from '../pipeline/data-quality.js';
+import { isBlankFrame } from './blank-frame.js';
+import { FfmpegDecodeLog } from './ffmpeg-decode-log.js';
 import type { FrameSource, SourceEnd, SourceFrame } from './frame-source.js';
-import { probeVideo, type VideoProbe } from './ffprobe.js';
+import { probeVideo, PROBE_TIMEOUT_MS, type VideoProbe } from './ffprobe.js';
 
 export interface VideoFileSourceOptions {
   /** Analysis rate in frames per second; default: the video's own rate. ffmpeg does the sampling. */
@@ -12,7 +15,34 @@ export interface VideoFileSourceOptions {
   /** Downscale so the width is at most this many pixels (ffmpeg does the scaling). */
   maxWidthPx?: number;
   streamId?: string;
+  /** ffmpeg giving no frame (and not exiting) for this long is a hang: it is killed. Default 30 s. */
+  stallTimeoutMs?: number;
+  /** Limit of the ffprobe run. Default {@link PROBE_TIMEOUT_MS}. */
+  probeTimeoutMs?: number;
+  /**
+   * Decoder threads. Default: ffmpeg's choice (frame threading, fast). With frame threading ffmpeg
+   * misses some of the frames it had to conceal when it flags corrupt frames (a race in its error
+   * reporting), so `corruptFrames` is then a lower bound; 1 makes the count exact at the cost of speed.
+   */
+  decodeThreads?: number;
+  /** Programs to run (tests substitute ones that hang). Default `ffmpeg` and `ffprobe`. */
+  ffmpegPath?: string;
+  ffprobePath?: string;
 }
+
+/**
+ * Above this share of bad frames (blank frames, or frames ffmpeg reports as corrupt or could not
+ * decode) a video's counts are not trustworthy: `raqib analyze` warns and exits 1. Below it the
+ * damaged frames are reported (counts, share, one warning) and the run succeeds: a few concealed
+ * macroblocks in a long flight do not change its numbers.
+ */
+export const MAX_BAD_FRAME_SHARE = 0.05;
+
+/** Default {@link VideoFileSourceOptions.stallTimeoutMs}. */
+export const FFMPEG_STALL_TIMEOUT_MS = 30_000;
+
+/** After ffmpeg closed its output, how long it may take to exit before it is killed. */
+const EXIT_GRACE_MS = 5_000;
 
 /** Frame size after ffmpeg scaling: width capped, aspect kept, both even. */
 export function scaledSize(
@@ -27,12 +57,17 @@ export function scaledSize(
 
 /**
  * Decodes a video file with a spawned Debian ffmpeg into raw RGB frames over a pipe. Truncated or
- * corrupt files yield every decodable frame, then `end()` says where and why decoding stopped.
+ * corrupt files yield every decodable frame, then `end()` says where and why decoding stopped, and
+ * `dataQuality()` how much of the video was damaged: frames ffmpeg reported as corrupt or could not
+ * decode (from its stderr) and blank frames (the flat grey ffmpeg outputs where references are
+ * missing). ffprobe and ffmpeg are time-limited: a hang ends in a `SOURCE_FAILED` error.
  */
 export class VideoFileSource implements FrameSource {
   readonly description: string;
   private probeInfo: VideoProbe | null = null;
   private endInfo: SourceEnd = { completed: false, framesRead: 0, lastPtsMs: null, reason: 'not started' };
+  private decodeLog: FfmpegDecodeLog | null = null;
+  private blankFrames = 0;
 
   constructor(
     private readonly path: string,
@@ -49,7 +84,11 @@ export class VideoFileSource implements FrameSource {
 
   /** Probes the file (cached). */
   async probe(): Promise<VideoProbe> {
-    this.probeInfo ??= await probeVideo(this.path);
+    this.probeInfo ??= await probeVideo(
+      this.path,
+      this.options.probeTimeoutMs ?? PROBE_TIMEOUT_MS,
+      this.options.ffprobePath ?? 'ffprobe',
+    );
     return this.probeInfo;
   }
 
@@ -68,7 +107,9 @@ export class VideoFileSource implements FrameSource {
     const fps = await this.analysisFps();
     const { width, height } = scaledSize(probe, this.options.maxWidthPx);
     const startS = this.options.startS ?? 0;
-    const args = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
+    // repeat+level: every message on its own line with its level, so damaged frames can be counted.
+    const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'repeat+level+warning'];
+    if (this.options.decodeThreads !== undefined) args.push('-threads', String(this.options.decodeThreads));
     if (startS > 0) args.push('-ss', String(startS));
     args.push('-i', this.path);
     if (this.options.endS !== undefined) args.push('-t', String(this.options.endS - startS));
@@ -76,25 +117,45 @@ export class VideoFileSource implements FrameSource {
     args.push('-an', '-sn', '-dn', '-vf', `fps=${fps}:round=up,scale=${width}:${height}:flags=area`);
     args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
 
-    const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderrTail = '';
+    const program = this.options.ffmpegPath ?? 'ffmpeg';
+    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = new FfmpegDecodeLog();
+    this.decodeLog = log;
+    this.blankFrames = 0;
     child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text: string) => {
-      stderrTail = (stderrTail + text).slice(-4000);
-    });
-    const exited = new Promise<{ code: number | null; spawnError?: Error }>((resolve) => {
-      child.on('error', (spawnError) => resolve({ code: null, spawnError }));
-      child.on('close', (code) => resolve({ code }));
-    });
+    child.stderr.on('data', (text: string) => log.push(text));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>(
+      (resolve) => {
+        child.on('error', (spawnError) => resolve({ code: null, signal: null, spawnError }));
+        child.on('close', (code, signal) => resolve({ code, signal }));
+      },
+    );
 
     const frameBytes = width * height * 3;
     const buffers = [new Uint8Array(frameBytes), new Uint8Array(frameBytes)];
     let filled = 0;
     let seq = 0;
     const streamId = this.options.streamId ?? 'file';
+    const stallMs = this.options.stallTimeoutMs ?? FFMPEG_STALL_TIMEOUT_MS;
     this.endInfo = { completed: false, framesRead: 0, lastPtsMs: null, reason: 'interrupted' };
+    const chunks = (child.stdout as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
     try {
-      for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      for (;;) {
+        // Only the wait for ffmpeg is timed: while the consumer works, ffmpeg simply blocks on the pipe.
+        const next = await withStallTimeout(chunks.next(), stallMs, () => child.kill('SIGKILL'));
+        if (next === 'stalled') {
+          const at =
+            this.endInfo.lastPtsMs === null
+              ? 'before the first frame'
+              : `after ${(this.endInfo.lastPtsMs / 1000).toFixed(3)} s`;
+          throw new RaqibError(
+            'SOURCE_FAILED',
+            `${this.path}: ffmpeg gave no frame for ${stallMs / 1000} s (${at}) and was stopped; ` +
+              'the file may be damaged or on a stalled drive: copy it to a local disk, or analyse a part with --start/--end',
+          );
+        }
+        if (next.done) break;
+        const chunk = next.value;
         let offset = 0;
         while (offset < chunk.length) {
           const target = buffers[seq % 2]!;
@@ -106,27 +167,110 @@ export class VideoFileSource implements FrameSource {
           filled = 0;
           const ptsMs = Math.round((startS + seq / fps) * 1000 * 1000) / 1000;
           this.endInfo = { completed: false, framesRead: seq + 1, lastPtsMs: ptsMs, reason: 'interrupted' };
-          yield { meta: { streamId, seq, ptsMs, width, height }, image: { width, height, rgb: target } };
+          const image = { width, height, rgb: target };
+          if (isBlankFrame(image)) this.blankFrames++;
+          yield { meta: { streamId, seq, ptsMs, width, height }, image };
           seq++;
         }
       }
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
-    const { code, spawnError } = await exited;
+    // ffmpeg has closed its output; one that then does not exit is killed after a grace period.
+    const { code, signal, spawnError } = await withStallTimeout(exited, EXIT_GRACE_MS, () =>
+      child.kill('SIGKILL'),
+    ).then((result) => (result === 'stalled' ? exited : result));
+    log.end();
     const lastPtsMs = this.endInfo.lastPtsMs;
     if (spawnError) {
-      throw new RaqibError('SOURCE_FAILED', 'ffmpeg not found: install ffmpeg (bash scripts/install-system-deps.sh)', {
-        cause: spawnError,
-      });
+      throw new RaqibError(
+        'SOURCE_FAILED',
+        `${program} not found: install ffmpeg (bash scripts/install-system-deps.sh)`,
+        {
+          cause: spawnError,
+        },
+      );
     }
-    const problems = stderrTail.trim();
-    if (code === 0 && problems === '') {
+    const problems = log.errors();
+    if (code === 0 && problems.length === 0) {
       this.endInfo = { completed: true, framesRead: seq, lastPtsMs };
     } else {
       const where = lastPtsMs === null ? 'before the first frame' : `after ${(lastPtsMs / 1000).toFixed(3)} s`;
-      const why = problems.split('\n').slice(-3).join(' | ') || `ffmpeg exited with code ${code}`;
+      const why =
+        problems.join(' | ') || (signal ? `ffmpeg was stopped by ${signal}` : `ffmpeg exited with code ${code}`);
       this.endInfo = { completed: code === 0, framesRead: seq, lastPtsMs, reason: `decoding stopped ${where}: ${why}` };
     }
+  }
+
+  /**
+   * What was wrong in the decoded video (valid once `frames()` has finished): blank frames, frames
+   * ffmpeg reported corrupt or could not decode, and their share against {@link MAX_BAD_FRAME_SHARE}.
+   * The share of reported frames is taken against the frames decoded at the video's own rate.
+   */
+  dataQuality(): DataQualityPart | undefined {
+    const log = this.decodeLog;
+    if (!log) return undefined;
+    const frames = this.endInfo.framesRead;
+    const { corruptFrames, undecodablePackets, errorMessages } = log.counts;
+    const analysisFps = this.options.fps ?? (this.probeInfo && this.probeInfo.fps > 0 ? this.probeInfo.fps : 25);
+    const nativeFps = this.probeInfo && this.probeInfo.fps > 0 ? this.probeInfo.fps : analysisFps;
+    const decodedFrames = Math.max(
+      Math.round((frames * nativeFps) / analysisFps),
+      corruptFrames + undecodablePackets,
+      1,
+    );
+    const reported = corruptFrames + undecodablePackets;
+    const badFrameShare =
+      frames === 0
+        ? reported > 0
+          ? 1
+          : 0
+        : Math.min(1, Math.max(this.blankFrames / frames, reported / decodedFrames));
+    const counts = {
+      framesDecoded: frames,
+      blankFrames: this.blankFrames,
+      corruptFrames,
+      undecodablePackets,
+      decoderErrorMessages: errorMessages,
+      badFrameShare: Number(badFrameShare.toFixed(4)),
+      maxBadFrameShare: MAX_BAD_FRAME_SHARE,
+    };
+    const overLimit = badFrameShare > MAX_BAD_FRAME_SHARE;
+    const found = [
+      this.blankFrames > 0 ? `${this.blankFrames} of ${frames} frames are blank (one flat colour)` : undefined,
+      corruptFrames > 0 ? `ffmpeg reported ${corruptFrames} corrupt frame(s)` : undefined,
+      undecodablePackets > 0 ? `${undecodablePackets} frame(s) could not be decoded` : undefined,
+    ].filter((text) => text !== undefined);
+    if (found.length === 0) {
+      return {
+        section: 'video',
+        counts,
+        warnings:
+          errorMessages > 0
+            ? [`${this.path}: ffmpeg reported ${errorMessages} decoding error(s) (${log.errors(1)[0] ?? ''})`]
+            : [],
+        overLimit: false,
+      };
+    }
+    const verdict = overLimit
+      ? `${percent(badFrameShare)} of the video is damaged, over the ${percent(MAX_BAD_FRAME_SHARE)} limit: counts from it are not reliable; copy the file again from the drone's card`
+      : `${percent(badFrameShare)} of the video is damaged (limit ${percent(MAX_BAD_FRAME_SHARE)}): counts at those times are not reliable`;
+    return { section: 'video', counts, warnings: [`${this.path}: ${found.join(', ')}: ${verdict}`], overLimit };
+  }
+}
+
+/** Resolves like `promise`, or with 'stalled' (after calling `onStall`) when it takes longer than `ms`. */
+async function withStallTimeout<T>(promise: Promise<T>, ms: number, onStall: () => void): Promise<T | 'stalled'> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<'stalled'>((resolve) => {
+    timer = setTimeout(() => {
+      onStall();
+      resolve('stalled');
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, stalled]);
+  } finally {
+    clearTimeout(timer);
   }
 }

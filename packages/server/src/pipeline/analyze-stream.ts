@@ -2,6 +2,7 @@ import { Detections, type FrameAnalysis } from '@raqib/core';
 import type { FrameSource } from '../ingest/frame-source.js';
 import { SummaryAccumulator, type AnalysisSummary } from '../sinks/analysis-summary.js';
 import type { Sink } from '../sinks/sink.js';
+import { dataQualityReport, isDataQualityReporter } from './data-quality.js';
 import type { FrameContext, Stage } from './stage.js';
 
 export interface AnalysisProgress {
@@ -70,6 +71,9 @@ export async function analyzeStream(
   for (const stage of stages) {
     if (stage.finish) Object.assign(summary, await stage.finish());
   }
+  // What was wrong in the data, from the source and every stage that can tell (see data-quality.ts).
+  const reporters = [source, ...stages].filter(isDataQualityReporter);
+  if (reporters.length > 0) summary.dataQuality = dataQualityReport(reporters.map((r) => r.dataQuality()));
   const closeErrors: unknown[] = [];
   for (const sink of sinks) {
     try {

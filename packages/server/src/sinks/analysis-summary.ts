@@ -1,4 +1,5 @@
 import type { FrameAnalysis } from '@raqib/core';
+import type { DataQualityReport } from '../pipeline/data-quality.js';
 
 export interface TimedValue {
   value: number;
@@ -32,6 +33,8 @@ export interface AnalysisSummary {
   peakCount: TimedValue | null;
   zones: ZoneSummary[];
   source: { completed: boolean; reason?: string };
+  /** What was wrong in the input data (damaged video frames, bad points rows, telemetry outliers, ...). */
+  dataQuality?: DataQualityReport;
   [extra: string]: unknown;
 }
 
