@@ -29,6 +29,7 @@ export function alertSummary(event: NotifyEvent): string {
   const unit = event.evidence?.unit;
   const raiseComparison = event.evidence?.comparison ?? '>=';
   const head = `zone ${event.zoneId}: ${event.rule} ${withUnit(event.value, unit)}`;
+  if (isStreamEnded(event)) return oneLine(`${head}, open when the stream ended`);
   if (event.type === 'cleared') {
     const clearComparison = raiseComparison === '>=' ? '<=' : '>=';
     return oneLine(`${head}, cleared (${clearComparison} ${formatValue(event.threshold)})`);
@@ -36,9 +37,17 @@ export function alertSummary(event: NotifyEvent): string {
   return oneLine(`${head} ${raiseComparison} ${formatValue(event.threshold)}`);
 }
 
+/**
+ * True for the `cleared` event the engine sends for every alert still open at the end of the stream:
+ * the condition did not clear, the analysis stopped, so it is shown as closed, not cleared.
+ */
+export function isStreamEnded(event: NotifyEvent): boolean {
+  return event.type === 'cleared' && event.evidence?.clearReason === 'stream-ended';
+}
+
 /** E-mail subject, e.g. `[Raqib DANGER] zone gate-3: density 5.4/m² >= 5`. */
 export function alertSubject(event: NotifyEvent): string {
-  const tag = event.type === 'raised' ? '' : ` ${event.type}`;
+  const tag = isStreamEnded(event) ? ' closed' : event.type === 'raised' ? '' : ` ${event.type}`;
   return `[Raqib ${event.severity.toUpperCase()}${tag}] ${alertSummary(event)}`;
 }
 

@@ -15,7 +15,13 @@ export const systemClock: NotifyClock = {
   sleep: (delayMs, signal) => wallSleep(delayMs, signal),
 };
 
-/** Waits `delayMs` of wall-clock time, or until `signal` aborts. The timer never keeps the process alive. */
+/**
+ * Waits `delayMs` of wall-clock time, or until `signal` aborts.
+ *
+ * The timer keeps the process alive on purpose: a retry back-off or a flush bound that something
+ * awaits must fire. An unreferenced timer let Node exit with code 13 ("unsettled top-level await")
+ * while `raqib analyze` waited for a refused webhook, with no message and no dead letters.
+ */
 export function wallSleep(delayMs: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) {
@@ -28,7 +34,6 @@ export function wallSleep(delayMs: number, signal?: AbortSignal): Promise<void> 
       resolve();
     };
     const timer = setTimeout(done, Math.max(0, delayMs));
-    timer.unref();
     signal?.addEventListener('abort', done, { once: true });
   });
 }
@@ -47,4 +52,24 @@ export function backoffDelayMs(
 ): number {
   const ceilingMs = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(Math.max(attempt - 1, 0), 40));
   return Math.floor(random() * ceilingMs);
+}
+
+/**
+ * Waits for `work` at most `timeoutMs` of wall-clock time: true when it settled (resolved or rejected)
+ * in time, false otherwise. The bound's timer is cleared as soon as the race is decided, so a quick
+ * `work` never holds the process for the rest of the bound.
+ */
+export async function settlesWithin(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  const bound = new AbortController();
+  try {
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      wallSleep(timeoutMs, bound.signal).then(() => false),
+    ]);
+  } finally {
+    bound.abort();
+  }
 }

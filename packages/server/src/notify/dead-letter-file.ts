@@ -27,6 +27,8 @@ const log = moduleLogger('notify');
 /** Appends dead letters to a JSONL file (created with its folder on first use), one write at a time. */
 export class DeadLetterFile implements DeadLetterSink {
   readonly path: string;
+  /** Records appended, and records that could not be (they are only in the log). */
+  readonly counts = { written: 0, failed: 0 };
   private chain: Promise<void> = Promise.resolve();
   private folderReady = false;
 
@@ -46,7 +48,9 @@ export class DeadLetterFile implements DeadLetterSink {
         this.folderReady = true;
       }
       await appendFile(this.path, `${JSON.stringify(record)}\n`, 'utf8');
+      this.counts.written += 1;
     } catch (error) {
+      this.counts.failed += 1;
       // The dead-letter file is the last resort: keep the event in the log rather than lose it.
       log.error(
         { err: error, path: this.path, record },

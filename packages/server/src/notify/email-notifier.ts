@@ -1,23 +1,21 @@
 import { createHash } from 'node:crypto';
 import { createTransport } from 'nodemailer';
-import type { AlertSeverity } from '@raqib/core';
 import { alertBody, alertSubject } from './alert-text.js';
-import type { NotifyClock } from './clock.js';
-import type { DeadLetterSink } from './dead-letter-file.js';
 import { errorText } from './error-text.js';
 import type { NotifyEvent } from './notify-event.js';
 import {
-  QueuedNotifier,
+  queuedNotifier,
   type DeliveryAttempt,
   type DeliveryOutcome,
-  type DeliveryPolicy,
   type DeliveryTransport,
+  type QueuedDeliveryOptions,
+  type QueuedNotifier,
 } from './queued-notifier.js';
 
 /** `starttls`: plain connection upgraded with STARTTLS, required. `tls`: TLS from the start (port 465). */
 export type SmtpSecurity = 'starttls' | 'tls' | 'none';
 
-export interface EmailNotifierOptions {
+export interface EmailNotifierOptions extends QueuedDeliveryOptions {
   host: string;
   port: number;
   security: SmtpSecurity;
@@ -29,11 +27,6 @@ export interface EmailNotifierOptions {
   connectionTimeoutMs: number;
   greetingTimeoutMs: number;
   socketTimeoutMs: number;
-  minSeverity: AlertSeverity;
-  policy: DeliveryPolicy;
-  deadLetter: DeadLetterSink;
-  clock?: NotifyClock;
-  random?: () => number;
 }
 
 /**
@@ -44,15 +37,7 @@ export interface EmailNotifierOptions {
  */
 export function createEmailNotifier(options: EmailNotifierOptions): QueuedNotifier {
   const transport = new EmailTransport(options);
-  return new QueuedNotifier({
-    name: `email ${transport.destination}`,
-    transport,
-    policy: options.policy,
-    minSeverity: options.minSeverity,
-    deadLetter: options.deadLetter,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.random ? { random: options.random } : {}),
-  });
+  return queuedNotifier('email', transport, options);
 }
 
 class EmailTransport implements DeliveryTransport {

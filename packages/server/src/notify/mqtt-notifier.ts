@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type MqttClient } from 'mqtt';
-import type { AlertSeverity } from '@raqib/core';
 import { moduleLogger } from '../logging/logger.js';
-import type { NotifyClock } from './clock.js';
-import type { DeadLetterSink } from './dead-letter-file.js';
 import { errorText } from './error-text.js';
 import { payloadJson, type NotifyEvent } from './notify-event.js';
 import {
-  QueuedNotifier,
+  queuedNotifier,
   type DeliveryAttempt,
   type DeliveryOutcome,
-  type DeliveryPolicy,
   type DeliveryTransport,
+  type QueuedDeliveryOptions,
+  type QueuedNotifier,
 } from './queued-notifier.js';
 
-export interface MqttNotifierOptions {
+export interface MqttNotifierOptions extends QueuedDeliveryOptions {
   /** `mqtt://host:port` or `mqtts://host:port`. */
   url: string;
   /** Events go to `<topicPrefix>/<severity>`, e.g. `raqib/alerts/danger`. */
@@ -23,11 +21,6 @@ export interface MqttNotifierOptions {
   username?: string;
   password?: string;
   connectTimeoutMs: number;
-  minSeverity: AlertSeverity;
-  policy: DeliveryPolicy;
-  deadLetter: DeadLetterSink;
-  clock?: NotifyClock;
-  random?: () => number;
 }
 
 const log = moduleLogger('notify');
@@ -40,15 +33,7 @@ const log = moduleLogger('notify');
  */
 export function createMqttNotifier(options: MqttNotifierOptions): QueuedNotifier {
   const transport = new MqttTransport(options);
-  return new QueuedNotifier({
-    name: `mqtt ${transport.destination}`,
-    transport,
-    policy: options.policy,
-    minSeverity: options.minSeverity,
-    deadLetter: options.deadLetter,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.random ? { random: options.random } : {}),
-  });
+  return queuedNotifier('mqtt', transport, options);
 }
 
 /** The topic of an event. */

@@ -10,6 +10,8 @@ import type { NotifyEvent } from './notify-event.js';
 export interface Notifier {
   /** Short name for logs and the dead-letter file, e.g. `webhook hooks.example.org`. */
   readonly name: string;
+  /** Counters so far: what was delivered, what went to the dead letters. */
+  readonly stats: NotifierStats;
   /** Enqueues an event and returns at once. */
   notify(event: NotifyEvent): void;
   /**
@@ -39,6 +41,13 @@ export interface NotifierStats {
 export function combineNotifiers(notifiers: readonly Notifier[]): Notifier {
   return {
     name: notifiers.map((n) => n.name).join(', ') || 'none',
+    get stats(): NotifierStats {
+      const total: NotifierStats = { enqueued: 0, delivered: 0, deadLettered: 0, filtered: 0, attempts: 0 };
+      for (const { stats } of notifiers) {
+        for (const key of Object.keys(total) as (keyof NotifierStats)[]) total[key] += stats[key];
+      }
+      return total;
+    },
     notify(event) {
       for (const notifier of notifiers) notifier.notify(event);
     },

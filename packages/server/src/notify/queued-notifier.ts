@@ -1,6 +1,6 @@
 import type { AlertSeverity } from '@raqib/core';
 import { moduleLogger } from '../logging/logger.js';
-import { backoffDelayMs, systemClock, wallSleep, type NotifyClock } from './clock.js';
+import { backoffDelayMs, settlesWithin, systemClock, type NotifyClock } from './clock.js';
 import type { DeadLetterSink } from './dead-letter-file.js';
 import type { Notifier, NotifierStats } from './notifier.js';
 import { errorText } from './error-text.js';
@@ -49,15 +49,40 @@ export interface DeliveryAttempt {
   signal: AbortSignal;
 }
 
-export interface QueuedNotifierOptions {
-  name: string;
-  transport: DeliveryTransport;
-  policy: DeliveryPolicy;
+/**
+ * What every queued notifier (webhook, MQTT, e-mail) takes besides its protocol settings: the one
+ * retry set-up they share (queue, attempts, back-off, timeouts, dead letters).
+ */
+export interface QueuedDeliveryOptions {
   minSeverity: AlertSeverity;
+  policy: DeliveryPolicy;
   deadLetter: DeadLetterSink;
   clock?: NotifyClock;
   /** Numbers in [0, 1) for back-off jitter. */
   random?: () => number;
+}
+
+export interface QueuedNotifierOptions extends QueuedDeliveryOptions {
+  name: string;
+  transport: DeliveryTransport;
+}
+
+/** A {@link QueuedNotifier} named `<kind> <destination>` that sends through `transport`. */
+export function queuedNotifier(
+  kind: string,
+  transport: DeliveryTransport,
+  options: QueuedDeliveryOptions,
+): QueuedNotifier {
+  const { minSeverity, policy, deadLetter, clock, random } = options;
+  return new QueuedNotifier({
+    name: `${kind} ${transport.destination}`,
+    transport,
+    minSeverity,
+    policy,
+    deadLetter,
+    ...(clock ? { clock } : {}),
+    ...(random ? { random } : {}),
+  });
 }
 
 interface Pending {
@@ -87,6 +112,8 @@ export class QueuedNotifier implements Notifier {
   private stop = new AbortController();
   private loopSignal: AbortSignal | null = null;
   private closed = false;
+  /** The last attempt failed (so the next failure is not logged as news). */
+  private failing = false;
   private idleWaiters: (() => void)[] = [];
   private readonly writes = new Set<Promise<void>>();
 
@@ -127,13 +154,8 @@ export class QueuedNotifier implements Notifier {
   async flush(timeoutMs: number): Promise<void> {
     if (this.queue.length > 0) {
       const drained = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-      const bound = new AbortController();
-      const timedOut = await Promise.race([
-        drained.then(() => false),
-        wallSleep(timeoutMs, bound.signal).then(() => true),
-      ]);
-      bound.abort();
-      if (timedOut && this.queue.length > 0) {
+      const inTime = await settlesWithin(drained, timeoutMs);
+      if (!inTime && this.queue.length > 0) {
         this.abandon(`not delivered within the flush timeout of ${timeoutMs} ms`);
       }
     }
@@ -143,11 +165,12 @@ export class QueuedNotifier implements Notifier {
   async close(): Promise<void> {
     this.closed = true;
     this.abandon('the notifier was closed before the event was sent');
-    try {
-      await Promise.race([this.options.transport.close(), wallSleep(SETTLE_BOUND_MS)]);
-    } catch (error) {
-      log.warn({ err: error, notifier: this.name }, 'notifier transport did not close cleanly');
-    }
+    const closing = Promise.resolve()
+      .then(() => this.options.transport.close())
+      .catch((error: unknown) =>
+        log.warn({ err: error, notifier: this.name }, 'notifier transport did not close cleanly'),
+      );
+    await settlesWithin(closing, SETTLE_BOUND_MS);
     await this.settleWrites();
   }
 
@@ -155,7 +178,11 @@ export class QueuedNotifier implements Notifier {
     const signal = this.stop.signal;
     if (this.loopSignal === signal) return;
     this.loopSignal = signal;
-    void this.run(signal);
+    this.run(signal).catch((error: unknown) => {
+      // A bug in the loop must not strand the queue: what is left goes to the dead letters.
+      log.error({ err: error, notifier: this.name }, 'notification delivery loop failed');
+      this.abandon(`the delivery loop failed: ${errorText(error)}`);
+    });
   }
 
   private async run(signal: AbortSignal): Promise<void> {
@@ -173,6 +200,7 @@ export class QueuedNotifier implements Notifier {
         const outcome = await this.attempt(item, signal);
         if (signal.aborted) break; // flush timeout or close took over the queue
         if (outcome.ok) {
+          this.failing = false;
           if (item.attempts > 1) {
             log.info(
               { notifier: this.name, key: item.key, attempts: item.attempts },
@@ -192,7 +220,9 @@ export class QueuedNotifier implements Notifier {
         } else {
           const backoffMs = backoffDelayMs(item.attempts, policy.initialDelayMs, policy.maxDelayMs, this.random);
           const delayMs = Math.min(Math.max(backoffMs, outcome.retryAfterMs ?? 0), policy.maxDelayMs);
-          const logAt = item.attempts === 1 ? 'warn' : 'debug';
+          // One warning when the destination starts failing, not one per event or retry.
+          const logAt = this.failing ? 'debug' : 'warn';
+          this.failing = true;
           log[logAt](
             { notifier: this.name, key: item.key, attempt: item.attempts, error: outcome.error, delayMs },
             'notification failed, will retry',
@@ -252,13 +282,17 @@ export class QueuedNotifier implements Notifier {
   private abandon(reason: string): void {
     this.stop.abort();
     this.stop = new AbortController();
-    for (const item of this.queue.splice(0)) this.deadLetter(item, reason);
+    const abandoned = this.queue.splice(0);
+    for (const item of abandoned) this.deadLetter(item, reason, 'info');
+    if (abandoned.length > 0) {
+      log.warn({ notifier: this.name, count: abandoned.length, reason }, 'notifications dead-lettered');
+    }
     this.wakeIfIdle();
   }
 
-  private deadLetter(item: Pending, reason: string): void {
+  private deadLetter(item: Pending, reason: string, logAt: 'warn' | 'info' = 'warn'): void {
     this.stats.deadLettered += 1;
-    log.warn(
+    log[logAt](
       { notifier: this.name, key: item.key, reason, attempts: item.attempts, lastError: item.lastError },
       'notification dead-lettered',
     );
@@ -285,6 +319,6 @@ export class QueuedNotifier implements Notifier {
 
   private async settleWrites(): Promise<void> {
     if (this.writes.size === 0) return;
-    await Promise.race([Promise.all(this.writes), wallSleep(SETTLE_BOUND_MS)]);
+    await settlesWithin(Promise.all(this.writes), SETTLE_BOUND_MS);
   }
 }

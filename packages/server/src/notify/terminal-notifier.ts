@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream';
 import type { AlertSeverity } from '@raqib/core';
 import { moduleLogger } from '../logging/logger.js';
-import { alertSummary, formatValue, oneLine } from './alert-text.js';
-import { wallSleep } from './clock.js';
+import { alertSummary, formatValue, isStreamEnded, oneLine } from './alert-text.js';
+import { settlesWithin } from './clock.js';
 import type { Notifier, NotifierStats } from './notifier.js';
 import { isAtLeast, type NotifyEvent } from './notify-event.js';
 
@@ -28,11 +28,13 @@ const CLOSE_BOUND_MS = 250;
 /** One readable line of an event, e.g. `[raqib] DANGER raised  zone gate-3: density 5.4/m² >= 5  t=123.4 s cam1`. */
 export function terminalLine(event: NotifyEvent, colour: boolean): string {
   const label = event.severity.toUpperCase();
-  const painted = colour
-    ? `${event.type === 'cleared' ? GREEN : SEVERITY_COLOUR[event.severity]}${label}${RESET}`
-    : label;
+  // An alert closed because the stream ended was still active: not green, and not called "cleared".
+  const streamEnded = isStreamEnded(event);
+  const resolved = event.type === 'cleared' && !streamEnded;
+  const painted = colour ? `${resolved ? GREEN : SEVERITY_COLOUR[event.severity]}${label}${RESET}` : label;
+  const what = streamEnded ? 'closed: stream ended' : event.type.padEnd(9);
   const stream = event.streamId ? ` ${oneLine(event.streamId)}` : '';
-  return `[raqib] ${painted} ${event.type.padEnd(9)} ${alertSummary(event)}  t=${formatValue(event.timeS)} s${stream}\n`;
+  return `[raqib] ${painted} ${what} ${alertSummary(event)}  t=${formatValue(event.timeS)} s${stream}\n`;
 }
 
 /** Prints one line per event; writes go straight to the stream, so nothing is queued here. */
@@ -74,9 +76,7 @@ export class TerminalNotifier implements Notifier {
 
   async flush(timeoutMs: number): Promise<void> {
     if (this.pending.size === 0) return;
-    const bound = new AbortController();
-    await Promise.race([Promise.all(this.pending), wallSleep(timeoutMs, bound.signal)]);
-    bound.abort();
+    await settlesWithin(Promise.all(this.pending), timeoutMs);
   }
 
   /** Waits briefly for lines still being written; the stream itself belongs to the caller. */

@@ -1,16 +1,15 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { AlertSeverity } from '@raqib/core';
 import { systemClock, type NotifyClock } from './clock.js';
-import type { DeadLetterSink } from './dead-letter-file.js';
 import { errorText } from './error-text.js';
 import { payloadJson, type NotifyEvent } from './notify-event.js';
 import {
-  QueuedNotifier,
+  queuedNotifier,
   type DeliveryAttempt,
   type DeliveryOutcome,
-  type DeliveryPolicy,
   type DeliveryTransport,
+  type QueuedDeliveryOptions,
+  type QueuedNotifier,
 } from './queued-notifier.js';
 import { SIGNATURE_HEADER, signWebhookBody } from './webhook-signature.js';
 
@@ -18,16 +17,11 @@ import { SIGNATURE_HEADER, signWebhookBody } from './webhook-signature.js';
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 const MAX_ERROR_BODY_BYTES = 512;
 
-export interface WebhookNotifierOptions {
+export interface WebhookNotifierOptions extends QueuedDeliveryOptions {
   /** http: or https: URL the JSON is POSTed to. */
   url: string;
   /** HMAC-SHA256 key of the signature header. */
   secret: string;
-  minSeverity: AlertSeverity;
-  policy: DeliveryPolicy;
-  deadLetter: DeadLetterSink;
-  clock?: NotifyClock;
-  random?: () => number;
 }
 
 /**
@@ -37,15 +31,7 @@ export interface WebhookNotifierOptions {
  */
 export function createWebhookNotifier(options: WebhookNotifierOptions): QueuedNotifier {
   const transport = new WebhookTransport(new URL(options.url), options.secret, options.clock ?? systemClock);
-  return new QueuedNotifier({
-    name: `webhook ${transport.destination}`,
-    transport,
-    policy: options.policy,
-    minSeverity: options.minSeverity,
-    deadLetter: options.deadLetter,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.random ? { random: options.random } : {}),
-  });
+  return queuedNotifier('webhook', transport, options);
 }
 
 class WebhookTransport implements DeliveryTransport {
@@ -109,9 +95,16 @@ function readSnippet(response: IncomingMessage): Promise<string> {
       if (size < MAX_ERROR_BODY_BYTES) chunks.push(chunk);
       size += chunk.length;
     });
-    response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8').slice(0, MAX_ERROR_BODY_BYTES)));
+    let ended = false;
+    response.on('end', () => {
+      ended = true;
+      resolve(Buffer.concat(chunks).toString('utf8').slice(0, MAX_ERROR_BODY_BYTES));
+    });
     response.on('error', reject);
-    response.on('aborted', () => reject(new Error('response aborted')));
+    // A connection dropped mid-body emits 'close' without 'end': settle instead of waiting for the timeout.
+    response.on('close', () => {
+      if (!ended) reject(new Error('connection closed before the response ended'));
+    });
   });
 }
 

@@ -4,7 +4,7 @@ import { drawText } from './draw/bitmap-text.js';
 import { fruinColours } from './draw/colormap.js';
 import { drawDensityOverlay } from './draw/density-overlay.js';
 import { drawPath, fillPolygon } from './draw/raster.js';
-import type { Sink } from './sink.js';
+import type { AbortableSink } from './optional-output-sink.js';
 
 /** A zone's outline in frame pixels, for drawing. */
 export interface ZoneOutline {
@@ -17,7 +17,7 @@ export interface ZoneOutline {
  * annotated.mp4: each analysed frame with the density overlay, zones filled in their Fruin level
  * colour, and counts (whole frame top-left, per zone at the zone's first vertex).
  */
-export class AnnotatedVideoSink implements Sink {
+export class AnnotatedVideoSink implements AbortableSink {
   private encoder: FfmpegEncoder | null = null;
   private canvas: Uint8Array | null = null;
 
@@ -58,5 +58,10 @@ export class AnnotatedVideoSink implements Sink {
 
   async close(): Promise<void> {
     await this.encoder?.close();
+  }
+
+  /** Stops the encoder at once (the output was given up). */
+  abort(): void {
+    this.encoder?.abort();
   }
 }

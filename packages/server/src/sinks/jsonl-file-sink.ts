@@ -23,12 +23,28 @@ export class JsonlWriter {
   /** Appends complete lines of text (ending with a newline). */
   async appendText(text: string): Promise<void> {
     if (this.failure) throw this.failure;
-    if (!this.stream.write(text)) {
-      await new Promise<void>((resolve) => this.stream.once('drain', resolve));
-    }
+    if (!this.stream.write(text)) await this.drained();
+    if (this.failure) throw this.failure;
+  }
+
+  /** Waits for 'drain', or for the error or close that means it will never come (disk full, folder removed). */
+  private drained(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        this.stream.off('drain', done);
+        this.stream.off('error', done);
+        this.stream.off('close', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('error', done);
+      this.stream.on('close', done);
+    });
   }
 
   async close(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.stream.destroyed) throw new Error(`${this.path}: the file was closed before the end of the run`);
     await new Promise<void>((resolve, reject) =>
       this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
     );

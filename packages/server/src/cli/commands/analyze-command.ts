@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { RaqibError, isAreaZone, zoneRingsPx, type FrameAnalysis, type FrameMeta, type Zone } from '@raqib/core';
 import { AlertOutputs } from '../../analysis/alert-outputs.js';
@@ -20,10 +20,15 @@ import { HeatmapSink } from '../../sinks/heatmap-sink.js';
 import { AnalysisJsonlSink } from '../../sinks/jsonl-file-sink.js';
 import { LinesFileSink } from '../../sinks/lines-file-sink.js';
 import type { Sink } from '../../sinks/sink.js';
+import type { AnalysisSummary } from '../../sinks/analysis-summary.js';
+import { OptionalOutputSink } from '../../sinks/optional-output-sink.js';
+import { checkOutputFolder, StagedOutputFolder } from '../../sinks/output-folder.js';
 import { SummaryFileSink } from '../../sinks/summary-file-sink.js';
 import { TracksCsvSink } from '../../sinks/tracks-csv-sink.js';
 import { ZonesCsvSink } from '../../sinks/zones-csv-sink.js';
 import { defineCommand } from '../command-spec.js';
+import { InterruptSignals, interruptExitCode } from '../interrupt-signals.js';
+import { endOfRun, keepPreviousOrCommit } from './analyze-run-end.js';
 import { ProgressReporter } from '../progress-reporter.js';
 import { summaryTable } from './analyze-summary-table.js';
 
@@ -151,6 +156,8 @@ export const analyzeCommand = defineCommand({
     }
     const inputPath = pointsPath ?? positionals[0]!;
     const outDir = options.out ?? join('out', basename(inputPath, extname(inputPath)) || 'analysis');
+    // Before any work: a --out that is a file, under a file, in /proc or not writable is one clear error.
+    const outPlan = await checkOutputFolder(outDir);
     const overrides = {
       ...(options.altitude === undefined ? {} : { altitudeM: positive('--altitude', options.altitude) }),
       ...(options.hfov === undefined ? {} : { hfovDeg: positive('--hfov', options.hfov) }),
@@ -194,76 +201,136 @@ export const analyzeCommand = defineCommand({
       );
     }
 
-    await mkdir(outDir, { recursive: true });
-    const alertOutputs = await AlertOutputs.open(outDir, options.notify);
-    const estimator =
-      input.kind === 'points'
-        ? undefined
-        : await createOnnxDensityEstimator({
-            ...(options.model ? { modelPath: options.model } : {}),
-            threads: options.threads,
-          });
-    const stages: Stage[] = [
-      new GeoStage({
-        ...(sidecar ? { telemetry: sidecar.track } : {}),
-        overrides,
-        ...(calibration ? { calibration } : {}),
-        onNote: warn,
-      }),
-    ];
-    if (estimator) {
-      const scaleFor = (frame: FrameMeta): number =>
-        options.scale ??
-        (frame.gsdMPerPx === undefined ? 1 : (modelPeopleScale(estimator.model, frame.gsdMPerPx) ?? 1));
-      stages.push(new DensityStage(estimator, scaleFor));
-      if (!options['no-flow']) stages.push(new FlowStage({ onWarning: warn }));
-    }
-    stages.push(
-      new TrackStage(zones, { onWarning: warn }),
-      new ZoneStage(zones, warn),
-      new AlertStage({
-        ...(rules ? { rules } : {}),
-        zones,
-        streamId: basename(inputPath),
-        listeners: alertOutputs.listeners,
-      }),
-    );
-    if (!hasGround) warn('no GSD, telemetry or calibration: areas in m² and persons per m² are not available');
-
-    const frameOf =
-      input.kind === 'points'
-        ? (analysis: FrameAnalysis) => Math.round(analysis.timeS * input.fps)
-        : (analysis: FrameAnalysis) => analysis.frame.seq;
-    const sinks: Sink[] = [
-      new AnalysisJsonlSink(join(outDir, 'analysis.jsonl')),
-      new ZonesCsvSink(join(outDir, 'zones.csv')),
-      new HeatmapSink(join(outDir, 'heatmap.png')),
-      new TracksCsvSink(join(outDir, 'tracks.csv'), frameOf),
-      new LinesFileSink(join(outDir, 'lines.json')),
-    ];
-    if (options.annotate && input.kind !== 'points')
-      sinks.push(new AnnotatedVideoSink(join(outDir, 'annotated.mp4'), input.fps, zoneOutlines(zones)));
-    sinks.push(new SummaryFileSink(join(outDir, 'summary.json')));
-
-    const progress = new ProgressReporter(io, input.durationS, options.start ?? 0);
-    let summary;
+    // Outputs go to a staging folder beside --out and are moved into place at the end (sinks/output-folder.ts).
+    const output = await StagedOutputFolder.create(outPlan);
+    const staged = (name: string) => join(output.stagingPath, name);
+    const signals = new InterruptSignals({
+      onInterrupt: (signal) =>
+        io.stderr.write(
+          `raqib analyze: ${signal} received: stopping after this frame and finishing the outputs (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again stops at once)\n`,
+        ),
+      onForce: () => rmSync(output.stagingPath, { recursive: true, force: true }),
+    });
+    let settled = false;
     try {
-      summary = await analyzeStream(input.source, stages, sinks, {
-        frameIntervalS: 1 / input.fps,
-        onProgress: ({ frames, timeS }) => progress.update(frames, timeS),
-      });
-    } finally {
+      const alertOutputs = await AlertOutputs.open(output.stagingPath, options.notify, { shownOutDir: outDir });
+      const estimator =
+        input.kind === 'points'
+          ? undefined
+          : await createOnnxDensityEstimator({
+              ...(options.model ? { modelPath: options.model } : {}),
+              threads: options.threads,
+            });
+      const stages: Stage[] = [
+        new GeoStage({
+          ...(sidecar ? { telemetry: sidecar.track } : {}),
+          overrides,
+          ...(calibration ? { calibration } : {}),
+          onNote: warn,
+        }),
+      ];
+      if (estimator) {
+        const scaleFor = (frame: FrameMeta): number =>
+          options.scale ??
+          (frame.gsdMPerPx === undefined ? 1 : (modelPeopleScale(estimator.model, frame.gsdMPerPx) ?? 1));
+        stages.push(new DensityStage(estimator, scaleFor));
+        if (!options['no-flow']) stages.push(new FlowStage({ onWarning: warn }));
+      }
+      stages.push(
+        new TrackStage(zones, { onWarning: warn }),
+        new ZoneStage(zones, warn),
+        new AlertStage({
+          ...(rules ? { rules } : {}),
+          zones,
+          streamId: basename(inputPath),
+          listeners: alertOutputs.listeners,
+        }),
+      );
+      if (!hasGround) warn('no GSD, telemetry or calibration: areas in m² and persons per m² are not available');
+
+      const frameOf =
+        input.kind === 'points'
+          ? (analysis: FrameAnalysis) => Math.round(analysis.timeS * input.fps)
+          : (analysis: FrameAnalysis) => analysis.frame.seq;
+      // By-products fail alone: a failed encoder costs annotated.mp4, not the analysis or summary.json.
+      const optional = [new OptionalOutputSink(staged('heatmap.png'), new HeatmapSink(staged('heatmap.png')))];
+      if (options.annotate && input.kind !== 'points') {
+        const annotated = new AnnotatedVideoSink(staged('annotated.mp4'), input.fps, zoneOutlines(zones));
+        optional.push(new OptionalOutputSink(staged('annotated.mp4'), annotated));
+      }
+      const finishSummary = async (summary: AnalysisSummary): Promise<void> => {
+        if (signals.received) {
+          summary.interrupted = { signal: signals.received };
+          summary.source = { completed: false, reason: `interrupted by ${signals.received}` };
+        }
+        const problems = optional.flatMap((sink) => (sink.problem === null ? [] : [sink.problem]));
+        if (problems.length > 0) summary.outputProblems = problems;
+        await alertOutputs.close(); // bounded by the notify file's flushTimeoutMs
+        if (options.notify !== undefined) summary.notifications = alertOutputs.report();
+      };
+      const sinks: Sink[] = [
+        new AnalysisJsonlSink(staged('analysis.jsonl')),
+        new ZonesCsvSink(staged('zones.csv')),
+        new TracksCsvSink(staged('tracks.csv'), frameOf),
+        new LinesFileSink(staged('lines.json')),
+        ...optional,
+        new SummaryFileSink(staged('summary.json'), finishSummary), // last: it reports on the others
+      ];
+
+      const progress = new ProgressReporter(io, input.durationS, options.start ?? 0);
+      let summary: AnalysisSummary;
+      try {
+        summary = await analyzeStream(input.source, stages, sinks, {
+          frameIntervalS: 1 / input.fps,
+          onProgress: ({ frames, timeS }) => progress.update(frames, timeS),
+          signal: signals.signal,
+        });
+      } catch (error) {
+        progress.done();
+        await estimator?.close();
+        await alertOutputs.close();
+        if (signals.received) {
+          // The source failed because of the signal (ffmpeg gets Ctrl-C too): still an interruption.
+          await output.commit();
+          settled = true;
+          io.stderr.write(`raqib analyze: interrupted by ${signals.received}; the outputs so far are in ${outDir}\n`);
+          return interruptExitCode(signals.received);
+        }
+        settled = await keepPreviousOrCommit(output, outPlan.hasPrevious, outDir, io);
+        throw error;
+      }
       progress.done();
       await estimator?.close();
       await alertOutputs.close();
+      if (summary.frames === 0 && !signals.received) {
+        settled = await keepPreviousOrCommit(output, outPlan.hasPrevious, outDir, io);
+      } else {
+        await output.commit();
+        settled = true;
+      }
+
+      for (const problem of input.skipped) io.stderr.write(`raqib analyze: skipped ${problem.message}\n`);
+      if (!summary.source.completed && summary.source.reason && !signals.received)
+        io.stderr.write(`raqib analyze: warning: ${summary.source.reason}\n`);
+      // Data quality (pipeline/data-quality.ts): one line per problem found in the input data.
+      for (const warning of summary.dataQuality?.warnings ?? [])
+        io.stderr.write(`raqib analyze: warning: ${warning}\n`);
+      io.stdout.write(
+        options.format === 'json' ? JSON.stringify(summary, null, 2) + '\n' : summaryTable(summary, outDir),
+      );
+      return endOfRun(summary, {
+        io,
+        outDir,
+        interrupted: signals.received,
+        undelivered: alertOutputs.undeliveredText(),
+        problems: optional.flatMap((sink) => (sink.problem === null ? [] : [sink.problem])),
+        // Bad input rows, or damaged input data over its limit (summary.dataQuality.ok, data-quality.ts).
+        inputProblems: input.skipped.length > 0 || summary.dataQuality?.ok === false,
+      });
+    } finally {
+      signals.dispose();
+      if (!settled) await output.discard();
     }
-    for (const problem of input.skipped) io.stderr.write(`raqib analyze: skipped ${problem.message}\n`);
-    if (!summary.source.completed && summary.source.reason)
-      io.stderr.write(`raqib analyze: warning: ${summary.source.reason}\n`);
-    io.stdout.write(
-      options.format === 'json' ? JSON.stringify(summary, null, 2) + '\n' : summaryTable(summary, outDir),
-    );
-    return input.skipped.length > 0 || summary.frames === 0 ? 1 : 0;
   },
 });
 

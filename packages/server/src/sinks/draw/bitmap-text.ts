@@ -27,16 +27,32 @@ const glyphs: Record<string, string> = {
   D: '110101101101110',
   E: '111100110100111',
   F: '111100110100100',
+  L: '100100100100111',
+  M: '101111111101101',
   N: '101111111111101',
+  O: '111101101101111',
+  P: '111101111100100',
+  R: '110101110101101',
+  S: '011100010001110',
   T: '111010010010010',
   '²': '110010100111000',
   x: '000101010101000',
 };
 
+/** Width in pixels of `text` drawn by {@link drawText} at `scale` (its backing box). */
+export function textWidthPx(text: string, scale = 3): number {
+  return [...text].length * 4 * scale + scale;
+}
+
+/** Height in pixels of one line drawn by {@link drawText} at `scale`. */
+export function textHeightPx(scale = 3): number {
+  return 7 * scale;
+}
+
 /** Draws text with a dark backing box so it stays readable on any background; `scale` pixels per glyph dot. */
 export function drawText(image: RgbImage, text: string, x: number, y: number, colour: Rgb, scale = 3): void {
-  const width = text.length * 4 * scale + scale;
-  const height = 7 * scale;
+  const width = textWidthPx(text, scale);
+  const height = textHeightPx(scale);
   for (let py = y; py < y + height; py++)
     for (let px = x; px < x + width; px++) blendPixel(image, px, py, [0, 0, 0], 0.55);
   let cursor = x + scale;
