@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { focal35mmFromHfov, gsdFromAltitude, gsdFromSensor, groundWidthM, hfovFromFocal35mm } from './camera-model.js';
 import { applyHomography, homographyWeight } from './homography.js';
 import { bearingDeg, groundDistanceM, LocalTangentPlane } from './local-tangent-plane.js';
-import { headSizePx, peopleScale } from './people-scale.js';
 import { imageToGroundFromGsd, imageToGroundFromPose } from './pose-homography.js';
 
 describe('camera model', () => {
@@ -36,23 +35,6 @@ describe('camera model', () => {
   it('rejects impossible inputs', () => {
     expect(() => gsdFromAltitude({ altitudeM: 0, hfovDeg: 84, imageWidthPx: 1920 })).toThrow(/altitude/);
     expect(() => hfovFromFocal35mm(-5)).toThrow(/focal/);
-  });
-});
-
-describe('peopleScale', () => {
-  const cases: [number, number, number][] = [
-    // gsd m/px, model head px, expected scale: heads are 0.2/gsd px.
-    [0.05, 12, 3], // 4 px heads -> x3
-    [0.02, 12, 1.2], // 10 px heads
-    [0.01, 12, 0.6], // 20 px heads -> shrink
-    [0.1, 12, 4], // 2 px heads would need x6: clamped to 4
-    [0.001, 12, 0.25], // 200 px heads: clamped to 0.25
-  ];
-  it.each(cases)('gsd %f m/px, model heads %f px -> %f', (gsd, modelHeadPx, scale) => {
-    expect(peopleScale(gsd, { modelHeadPx })).toBeCloseTo(scale, 12);
-  });
-  it('head size at ~5.6 cm/px is ~3.6 px', () => {
-    expect(headSizePx(0.0562753)).toBeCloseTo(3.554, 3);
   });
 });
 

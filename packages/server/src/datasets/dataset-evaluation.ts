@@ -1,20 +1,28 @@
 import { basename } from 'node:path';
 import {
   countErrorMetrics,
+  headSizeBandErrors,
   isRaqibError,
   localisationCounts,
   localisationScore,
+  pointsOutsideBoxes,
   sumLocalisationCounts,
+  zeroDensityInBoxes,
+  densityMapCount,
   type DensityEstimator,
+  type HeadSizeBandErrors,
   type LocalisationCounts,
   type LocalisationScore,
   type RgbImage,
 } from '@raqib/core';
 import {
-  groundTruthProblems,
-  readHeadPointsGroundTruth,
-  type HeadPointsGroundTruth,
-} from './head-points-ground-truth.js';
+  medianHeadSizePx,
+  readGroundTruthFile,
+  resolveGroundTruth,
+  scaleGroundTruth,
+  type GroundTruthFormat,
+  type ImageGroundTruth,
+} from './image-ground-truth.js';
 import type { DatasetImage, DatasetProblem } from './shanghaitech-dataset.js';
 
 /** Matching radii (px) for localisation precision/recall/F1 unless told otherwise. */
@@ -25,19 +33,30 @@ export interface ImageEvaluation {
   name: string;
   imagePath: string;
   groundTruthPath: string;
+  groundTruthFormat: GroundTruthFormat;
+  /** Size of the image as evaluated (after `imageScale`). */
   width: number;
   height: number;
-  /** Annotated number of people. */
+  /** Annotated number of people (those in ignored regions excluded). */
   truth: number;
-  /** Estimated number of people (the density sum). */
+  /** Estimated number of people (the density sum, outside ignored regions). */
   predicted: number;
+  /**
+   * Median head size of the annotated people after `imageScale`, px (box annotations: `min(w, h) / 2`
+   * per box; head points: nearest-neighbour distance capped at 64); NaN when unknown.
+   */
+  headSizePx: number;
+  /** Ignored regions of the annotation (VisDrone category 0). */
+  ignoredRegions: number;
+  /** Annotated people in ignored regions, not counted in `truth`. */
+  droppedInIgnoredRegions: number;
   /** Number of head points the estimator decoded. */
   predictedPoints: number;
   /** Wall-clock time of the `estimate` call (pre-processing, model, decoding), ms. */
   estimateMs: number;
   /** Time the estimator reports inside the model runtime, ms. */
   inferenceMs: number;
-  /** Time to read and decode the image file, ms. */
+  /** Time to read and decode the image file (and resize it for `imageScale`), ms. */
   decodeMs: number;
   tiles: number;
   /** Localisation counts per radius, in the order of `radiiPx`. */
@@ -60,6 +79,8 @@ export interface DatasetEvaluation {
   decodeMsPerImage: number;
   /** Precision/recall/F1 of head points per radius, micro-averaged over images. */
   localisation: LocalisationScore[];
+  /** Count error per head-size band (images by their median head size), smallest heads first. */
+  bySize: HeadSizeBandErrors[];
   rows: ImageEvaluation[];
   /** Images that could not be evaluated, with why; the rest were still evaluated. */
   problems: DatasetProblem[];
@@ -71,6 +92,13 @@ export interface DatasetEvaluationOptions {
   loadImage(path: string): Promise<RgbImage>;
   /** People-scale factor passed to the estimator (default 1). */
   scale?: number;
+  /**
+   * Resize each image and its annotation by this factor before anything else (default 1), e.g. 0.4 to
+   * see street photos as from a higher drone. Needs `resizeImage`.
+   */
+  imageScale?: number;
+  /** Resizes an image to exactly `widthPx x heightPx` (for `imageScale`). */
+  resizeImage?(image: RgbImage, widthPx: number, heightPx: number): Promise<RgbImage>;
   radiiPx?: readonly number[];
   /** Called as soon as an image fails, so the caller can report it while the run goes on. */
   onProblem?(problem: DatasetProblem): void;
@@ -81,7 +109,7 @@ export interface DatasetEvaluationOptions {
 interface Prepared {
   item: DatasetImage;
   groundTruthPath: string;
-  truth: HeadPointsGroundTruth;
+  truth: ImageGroundTruth;
   image: RgbImage;
   decodeMs: number;
 }
@@ -92,34 +120,40 @@ function problemOf(file: string, error: unknown, fallback: DatasetProblem['code'
   return { file, code: isRaqibError(error) ? error.code : fallback, message };
 }
 
-/** Reads the annotation and the image of one item, checking that they belong together. */
+/**
+ * Reads the annotation and the image of one item, checking that they belong together, and resizes
+ * both by `imageScale`.
+ */
 async function prepare(
   item: DatasetImage,
-  loadImage: (path: string) => Promise<RgbImage>,
+  options: Pick<DatasetEvaluationOptions, 'loadImage' | 'imageScale' | 'resizeImage'>,
 ): Promise<Prepared | DatasetProblem> {
   const groundTruthPath = item.groundTruthPath;
   if (groundTruthPath === null) {
     return {
       file: item.imagePath,
       code: 'GROUND_TRUTH_MISSING',
-      message: `${item.imagePath}: no ground truth (expected ground-truth/GT_${basename(item.name).replace(/\.[^.]+$/, '')}.mat or .json); skipped`,
+      message: `${item.imagePath}: no ground truth (expected ${item.expectedGroundTruth}); skipped`,
     };
   }
-  let truth: HeadPointsGroundTruth;
+  let parsed;
   try {
-    truth = await readHeadPointsGroundTruth(groundTruthPath);
+    parsed = await readGroundTruthFile(groundTruthPath, item.groundTruthFormat);
   } catch (error) {
     return problemOf(groundTruthPath, error, 'GROUND_TRUTH_INVALID');
   }
   let image: RgbImage;
   const started = performance.now();
   try {
-    image = await loadImage(item.imagePath);
+    image = await options.loadImage(item.imagePath);
   } catch (error) {
     return problemOf(item.imagePath, error, 'IMAGE_DECODE_FAILED');
   }
-  const decodeMs = performance.now() - started;
-  const mismatches = groundTruthProblems(truth, { fileName: item.name, width: image.width, height: image.height });
+  const { truth, mismatches } = resolveGroundTruth(parsed, {
+    fileName: item.name,
+    width: image.width,
+    height: image.height,
+  });
   if (mismatches.length > 0) {
     return {
       file: groundTruthPath,
@@ -127,18 +161,37 @@ async function prepare(
       message: `${groundTruthPath}: does not match ${item.name}: ${mismatches.join('; ')}; skipped`,
     };
   }
-  return { item, groundTruthPath, truth, image, decodeMs };
+  const imageScale = options.imageScale ?? 1;
+  if (imageScale === 1) return { item, groundTruthPath, truth, image, decodeMs: performance.now() - started };
+  if (!options.resizeImage) throw new Error('evaluateDataset: imageScale needs resizeImage');
+  const widthPx = Math.max(1, Math.round(image.width * imageScale));
+  const heightPx = Math.max(1, Math.round(image.height * imageScale));
+  let resized: RgbImage;
+  try {
+    resized = await options.resizeImage(image, widthPx, heightPx);
+  } catch (error) {
+    return problemOf(item.imagePath, error, 'IMAGE_DECODE_FAILED');
+  }
+  return {
+    item,
+    groundTruthPath,
+    truth: scaleGroundTruth(truth, widthPx / image.width, heightPx / image.height),
+    image: resized,
+    decodeMs: performance.now() - started,
+  };
 }
 
 /**
  * Runs the estimator over every image of a dataset and scores it against the annotations: count
- * error (MAE, RMSE, bias), time per image, and localisation precision/recall/F1 of the decoded head
- * points at each radius. Bad items (unreadable image, missing or mismatched annotation, estimator
+ * error (MAE, RMSE, bias), per head-size band, time per image, and localisation precision/recall/F1
+ * of the decoded head points at each radius. In ignored regions (VisDrone category 0) neither the
+ * predicted density nor any point counts: density cells whose centre lies inside one are zeroed, and
+ * annotated and predicted points inside one are dropped. Bad items (unreadable image, missing or mismatched annotation, estimator
  * failure) become `problems` and the remaining images are still evaluated. The next image is read
  * while the current one is estimated.
  */
 export async function evaluateDataset(options: DatasetEvaluationOptions): Promise<DatasetEvaluation> {
-  const { images, estimator, loadImage } = options;
+  const { images, estimator } = options;
   const radii = options.radiiPx ?? DEFAULT_LOCALISATION_RADII_PX;
   const rows: ImageEvaluation[] = [];
   const problems: DatasetProblem[] = [];
@@ -146,10 +199,10 @@ export async function evaluateDataset(options: DatasetEvaluationOptions): Promis
     problems.push(problem);
     options.onProblem?.(problem);
   };
-  let next = images[0] ? prepare(images[0], loadImage) : null;
+  let next = images[0] ? prepare(images[0], options) : null;
   for (let i = 0; next; i++) {
     const prepared = await next;
-    next = images[i + 1] ? prepare(images[i + 1]!, loadImage) : null;
+    next = images[i + 1] ? prepare(images[i + 1]!, options) : null;
     if (!('image' in prepared)) {
       report(prepared);
       continue;
@@ -164,16 +217,24 @@ export async function evaluateDataset(options: DatasetEvaluationOptions): Promis
       continue;
     }
     const estimateMs = performance.now() - started;
-    const predictedXy = estimate.points.centers();
+    const ignored = truth.ignoredBoxesXyxy;
+    const predictedXy =
+      ignored.length > 0 ? pointsOutsideBoxes(estimate.points.centers(), ignored) : estimate.points.centers();
+    const predicted =
+      ignored.length > 0 ? densityMapCount(zeroDensityInBoxes(estimate.density, ignored)) : estimate.count;
     const row: ImageEvaluation = {
       name: item.name,
       imagePath: item.imagePath,
       groundTruthPath: prepared.groundTruthPath,
+      groundTruthFormat: truth.format,
       width: image.width,
       height: image.height,
       truth: truth.count,
-      predicted: estimate.count,
-      predictedPoints: estimate.points.length,
+      predicted,
+      headSizePx: medianHeadSizePx(truth),
+      ignoredRegions: ignored.length / 4,
+      droppedInIgnoredRegions: truth.droppedInIgnoredRegions,
+      predictedPoints: predictedXy.length / 2,
       estimateMs,
       inferenceMs: estimate.inferenceMs,
       decodeMs: prepared.decodeMs,
@@ -197,6 +258,7 @@ export async function evaluateDataset(options: DatasetEvaluationOptions): Promis
     localisation: radii.map((radiusPx, k) =>
       localisationScore(sumLocalisationCounts(rows.map((row) => row.localisation[k]!)), radiusPx),
     ),
+    bySize: headSizeBandErrors(rows),
     rows,
     problems,
   };

@@ -1,7 +1,12 @@
 export { parseMatFile, readMatFile } from './mat-file-reader.js';
 export * from './mat-value.js';
 export * from './head-points-ground-truth.js';
+export * from './yolo-labels.js';
+export * from './visdrone-annotation.js';
+export * from './image-ground-truth.js';
 export * from './track-annotations.js';
 export * from './shanghaitech-dataset.js';
+export * from './box-dataset.js';
+export * from './dataset-listing.js';
 export * from './image-split.js';
 export * from './dataset-evaluation.js';

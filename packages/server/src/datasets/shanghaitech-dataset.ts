@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { RaqibError, type RaqibErrorCode } from '@raqib/core';
+import type { GroundTruthFormat } from './image-ground-truth.js';
 
 /** File extensions taken as images (the formats ingest's loadImageFile decodes). */
 export const DATASET_IMAGE_EXTENSIONS: readonly string[] = [
@@ -20,8 +21,12 @@ export interface DatasetImage {
   /** File name inside `images/`, e.g. `IMG_12.jpg`. */
   name: string;
   imagePath: string;
-  /** `ground-truth/GT_<stem>.mat`, else `GT_<stem>.json`; null when neither exists. */
+  /** The annotation file (ShanghaiTech: `ground-truth/GT_<stem>.mat`, else `.json`); null when none exists. */
   groundTruthPath: string | null;
+  /** How `groundTruthPath` is to be read. */
+  groundTruthFormat: GroundTruthFormat;
+  /** Where the annotation was looked for, for messages (e.g. `ground-truth/GT_IMG_2.mat or .json`). */
+  expectedGroundTruth: string;
 }
 
 /** Something wrong with one file of a dataset. */
@@ -59,7 +64,7 @@ export function compareNatural(a: string, b: string): number {
   return pa.length - pb.length;
 }
 
-async function isDirectory(path: string): Promise<boolean> {
+export async function isDirectory(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isDirectory();
   } catch {
@@ -125,7 +130,13 @@ export async function listShanghaiTechDataset(dir: string): Promise<ShanghaiTech
     const stem = basename(name, extname(name));
     const found = [`GT_${stem}.mat`, `GT_${stem}.json`].find((candidate) => truthFiles.has(candidate));
     if (found) usedTruth.add(found);
-    images.push({ name, imagePath, groundTruthPath: found ? join(groundTruthDir, found) : null });
+    images.push({
+      name,
+      imagePath,
+      groundTruthPath: found ? join(groundTruthDir, found) : null,
+      groundTruthFormat: 'head-points',
+      expectedGroundTruth: `ground-truth/GT_${stem}.mat or .json`,
+    });
   }
   // A .json twin beside a used .mat belongs to the same image.
   for (const used of [...usedTruth]) usedTruth.add(used.replace(/\.mat$/, '.json'));

@@ -17,3 +17,4 @@ export {
 } from './tile-plan.js';
 export { fillPlanarInput, type InputPadding } from './planar-input.js';
 export { modelPeopleScale } from './people-scale.js';
+export { resizeRgb } from './resize-rgb.js';

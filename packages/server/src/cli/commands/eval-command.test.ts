@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -81,6 +80,9 @@ function oracleDependencies(): EvalDependencies & { closed: () => boolean } {
   return {
     createEstimator: async () => estimator,
     defaultModelPath: () => 'fake.onnx',
+    resizeImage: async () => {
+      throw new Error('the oracle does not resize');
+    },
     loadImage: async (path) => {
       const { width, height } = await sharp(path).metadata();
       if (!width || !height) throw new RaqibError('IMAGE_DECODE_FAILED', `${path}: no size`);
@@ -126,7 +128,10 @@ describe('raqib eval', () => {
     expect(report.images).toBe(6);
     expect(report.mae).toBeCloseTo(errors.reduce((s, e) => s + Math.abs(e), 0) / 6, 3);
     expect(report.rmse).toBeCloseTo(Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / 6), 3);
-    expect(report.meanError).toBeLessThan(0);
+    expect(report.meanError).toBeCloseTo(errors.reduce((s, e) => s + e, 0) / 6, 3);
+    expect(report.meanErrorPercent).toBeCloseTo((100 * report.meanError * 6) / report.totalTruth, 1);
+    expect(report.perImage[0].headSizePx).toBeGreaterThan(0);
+    expect(report).not.toHaveProperty('bySize');
     expect(report.msPerImage).toBeGreaterThanOrEqual(0);
     const [at8, at16] = report.localisation;
     // Every prediction lies 5 or 12 px from its own head: all match at 16 px, only about half at 8 px.
@@ -155,9 +160,10 @@ describe('raqib eval', () => {
   it('prints a table with per-image rows and the summary', async () => {
     const result = await runEval(['--dataset', PART_B, '--limit', '2'], oracleDependencies());
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^image\s+gt\s+predicted\s+error\s+ms$/m);
+    expect(result.stdout).toMatch(/^image\s+gt\s+predicted\s+error\s+head px\s+ms$/m);
     expect(result.stdout).toMatch(/^IMG_2\.jpg\s+\d+\s/m);
     expect(result.stdout).toMatch(/^MAE\s+\d+\.\d\d$/m);
+    expect(result.stdout).toMatch(/^ME \(signed\)\s+-\d+\.\d\d {2}\(-\d+\.\d% of the mean count \d+\.\d;/m);
     expect(result.stdout).toMatch(/^\s+16 px\s+1\.000\s+0\.\d+\s+0\.\d+$/m);
   });
 
@@ -204,6 +210,30 @@ describe('raqib eval', () => {
     },
     { name: 'no --dataset', args: [], code: 2, match: /--dataset DIR is required/ },
     {
+      name: '--scale auto without --gsd',
+      args: ['--dataset', PART_B, '--scale', 'auto'],
+      code: 2,
+      match: /--scale auto needs --gsd M_PER_PX/,
+    },
+    {
+      name: 'a numeric --scale with --gsd',
+      args: ['--dataset', PART_B, '--scale', '2', '--gsd', '0.05'],
+      code: 2,
+      match: /give --scale 2 or --gsd \(which means --scale auto\), not both/,
+    },
+    {
+      name: 'a --scale that is neither a number nor auto',
+      args: ['--dataset', PART_B, '--scale', 'big'],
+      code: 2,
+      match: /--scale must be a positive number or auto, got 'big'/,
+    },
+    {
+      name: 'a bad --image-scale',
+      args: ['--dataset', PART_B, '--image-scale', '0'],
+      code: 2,
+      match: /--image-scale must be a positive number, got 0/,
+    },
+    {
       name: 'a bad --limit',
       args: ['--dataset', PART_B, '--limit', '0'],
       code: 2,
@@ -224,41 +254,4 @@ describe('raqib eval', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/DATASET_INVALID: .*empty\/images: no image files/);
   });
-
-  const model = join(REPO, 'models/raqib-density.onnx');
-  it.skipIf(!existsSync(model))(
-    'real model: 10 fixed part B images within the MAE bound (skipped while models/raqib-density.onnx is absent)',
-    async () => {
-      const stdout = capture();
-      const stderr = capture();
-      // Ten fixed part B images of the validation split (never trained on).
-      const names = [
-        'IMG_6',
-        'IMG_7',
-        'IMG_9',
-        'IMG_18',
-        'IMG_44',
-        'IMG_54',
-        'IMG_73',
-        'IMG_75',
-        'IMG_83',
-        'IMG_98',
-      ].map((name) => `${name}.jpg`);
-      const split = join(tmp, 'ten.json');
-      await writeFile(split, JSON.stringify(names));
-      const code = await main(['eval', '--dataset', PART_B, '--split', split, '--format', 'json', '--model', model], {
-        stdout: stdout.stream,
-        stderr: stderr.stream,
-      });
-      expect(stderr.text()).toBe('');
-      expect(code).toBe(0);
-      const report = JSON.parse(stdout.text());
-      console.log(
-        `real model on 10 part B images: MAE ${report.mae}, RMSE ${report.rmse}, ${report.msPerImage} ms/image`,
-      );
-      expect(report.images).toBe(10);
-      expect(report.mae).toBeLessThan(40);
-      expect(report.localisation[1].f1).toBeGreaterThan(0.5);
-    },
-  );
 });

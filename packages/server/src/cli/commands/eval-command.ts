@@ -2,61 +2,30 @@ import { basename } from 'node:path';
 import { RaqibError, type DensityEstimator, type RgbImage } from '@raqib/core';
 import {
   evaluateDataset,
-  listShanghaiTechDataset,
+  listDataset,
   readImageSplit,
   type DatasetImage,
   type DatasetProblem,
 } from '../../datasets/index.js';
+import type { DensityModelInfo } from '../../inference/index.js';
 import { moduleLogger } from '../../logging/logger.js';
-import { defineCommand, type CommandIo, type CommandSpec, type OptionSpec } from '../command-spec.js';
+import { defineCommand, type CommandIo, type CommandSpec } from '../command-spec.js';
 import { formatEvalJson, type EvalReportContext } from './eval-json-reporter.js';
+import { evalOptions } from './eval-options.js';
+import { resolveEvalPeopleScale } from './eval-people-scale.js';
 import { formatEvalTable } from './eval-table-reporter.js';
+
+/** A density estimator with what `--scale auto` needs to know about its model. */
+export type EvalEstimator = DensityEstimator & { readonly model?: Pick<DensityModelInfo, 'trainedHeadSizePx'> };
 
 /** What `raqib eval` needs from the outside world; tests inject fakes. */
 export interface EvalDependencies {
-  createEstimator(options: { modelPath?: string; threads?: number }): Promise<DensityEstimator>;
+  createEstimator(options: { modelPath?: string; threads?: number }): Promise<EvalEstimator>;
   loadImage(path: string): Promise<RgbImage>;
+  /** Resizes an image to exactly `widthPx x heightPx` (for --image-scale). */
+  resizeImage(image: RgbImage, widthPx: number, heightPx: number): Promise<RgbImage>;
   defaultModelPath(): string;
 }
-
-const evalOptions = {
-  dataset: {
-    type: 'string',
-    valueName: 'DIR',
-    description:
-      'Dataset folder in the ShanghaiTech layout: DIR/images/IMG_n.jpg + DIR/ground-truth/GT_IMG_n.mat|.json',
-  },
-  format: { type: 'string', choices: ['table', 'json'], default: 'table', description: 'Output format' },
-  limit: {
-    type: 'number',
-    valueName: 'N',
-    description: 'Evaluate only the first N images (natural order: IMG_2 before IMG_10)',
-  },
-  split: {
-    type: 'string',
-    valueName: 'FILE',
-    description:
-      'Evaluate only the images a split file lists (e.g. training/val-split.json, a JSON list, or one name per line)',
-  },
-  'split-part': {
-    type: 'string',
-    valueName: 'PART',
-    description: 'Part of the split file to use (e.g. A); default: from a part_X folder in --dataset',
-  },
-  'split-subset': { type: 'string', default: 'val', valueName: 'NAME', description: 'List of the split file to use' },
-  scale: {
-    type: 'number',
-    default: 1,
-    valueName: 'FACTOR',
-    description: 'People-scale factor: resize images by this before inference (> 1 for small heads)',
-  },
-  model: {
-    type: 'string',
-    valueName: 'PATH',
-    description: 'Density model (ONNX); default: RAQIB_MODEL or models/raqib-density.onnx',
-  },
-  threads: { type: 'number', valueName: 'N', description: 'Threads for the model runtime (default: 2)' },
-} satisfies Record<string, OptionSpec>;
 
 type EvalOptions = { [K in keyof typeof evalOptions]: unknown };
 
@@ -66,6 +35,7 @@ async function realDependencies(): Promise<EvalDependencies> {
   return {
     createEstimator: (options) => inference.createOnnxDensityEstimator(options),
     loadImage: (path) => ingest.loadImageFile(path),
+    resizeImage: (image, widthPx, heightPx) => inference.resizeRgb(image, widthPx, heightPx),
     defaultModelPath: () => inference.defaultModelPath(),
   };
 }
@@ -95,7 +65,7 @@ async function selectImages(
   if (splitPath !== undefined) {
     const names = await readImageSplit(splitPath, {
       part: options['split-part'] as string | undefined,
-      subset: options['split-subset'] as string,
+      subset: (options['split-subset'] as string | undefined) ?? 'val',
       datasetDir: dataset,
     });
     const wanted = new Set(names.map((name) => basename(name)));
@@ -126,10 +96,33 @@ async function runEval(
   if (dataset === undefined) {
     throw new RaqibError('USAGE', "raqib eval: --dataset DIR is required. See 'raqib eval --help'.");
   }
-  const scale = positiveNumber('scale', options.scale, false) ?? 1;
+  const imageScale = positiveNumber('image-scale', options['image-scale'], false) ?? 1;
+  const gsdMPerPx = positiveNumber('gsd', options.gsd, false);
+  const scaleText = options.scale as string | undefined;
+  const autoScale = scaleText === 'auto' || (scaleText === undefined && gsdMPerPx !== undefined);
+  if (autoScale && gsdMPerPx === undefined) {
+    throw new RaqibError(
+      'USAGE',
+      "raqib eval: --scale auto needs --gsd M_PER_PX (the images' ground sampling distance)",
+    );
+  }
+  if (!autoScale && gsdMPerPx !== undefined) {
+    throw new RaqibError(
+      'USAGE',
+      `raqib eval: give --scale ${scaleText} or --gsd (which means --scale auto), not both`,
+    );
+  }
+  let fixedScale: number | undefined;
+  if (!autoScale && scaleText !== undefined) {
+    fixedScale = Number(scaleText);
+    if (scaleText.trim() === '' || !(fixedScale > 0) || !Number.isFinite(fixedScale)) {
+      throw new RaqibError('USAGE', `raqib eval: --scale must be a positive number or auto, got '${scaleText}'`);
+    }
+  }
   const threads = positiveNumber('threads', options.threads, true);
   positiveNumber('limit', options.limit, true);
-  const listing = await listShanghaiTechDataset(dataset);
+  const subset = options['split-subset'] as string | undefined;
+  const listing = await listDataset(dataset, subset === undefined ? {} : { subset });
   const { selected, problems: selectionProblems } = await selectImages(
     listing.images,
     listing.imagesDir,
@@ -152,12 +145,16 @@ async function runEval(
   const estimator = await deps.createEstimator({ modelPath, ...(threads !== undefined ? { threads } : {}) });
   const progress = io.stderr.isTTY === true;
   let evaluation;
+  let peopleScale;
   try {
+    peopleScale = resolveEvalPeopleScale({ fixedScale, gsdMPerPx, imageScale, estimator, modelPath });
     evaluation = await evaluateDataset({
       images: selected,
       estimator,
       loadImage: deps.loadImage,
-      scale,
+      resizeImage: deps.resizeImage,
+      imageScale,
+      scale: peopleScale.scale,
       onProblem: (problem) => io.stderr.write(`${progress ? '\r\x1b[K' : ''}raqib eval: ${problem.message}\n`),
       onImage: (row, done, total) => {
         log.debug({ image: row.name, truth: row.truth, predicted: row.predicted, ms: row.estimateMs }, 'evaluated');
@@ -174,7 +171,16 @@ async function runEval(
       `${dataset}: none of the ${selected.length} image(s) could be evaluated (see the messages above)`,
     );
   }
-  const context: EvalReportContext = { dataset: listing.root, modelPath, scale, warnings, listingProblems };
+  const context: EvalReportContext = {
+    dataset: listing.root,
+    subset: listing.subset,
+    modelPath,
+    imageScale,
+    peopleScale,
+    bySize: options['by-size'] === true,
+    warnings,
+    listingProblems,
+  };
   io.stdout.write(
     options.format === 'json' ? formatEvalJson(evaluation, context) : formatEvalTable(evaluation, context),
   );
@@ -185,12 +191,17 @@ async function runEval(
 export function createEvalCommand(dependencies: () => Promise<EvalDependencies> = realDependencies): CommandSpec {
   const spec = defineCommand({
     name: 'eval',
-    summary: 'Score the density model on an annotated dataset: count MAE/RMSE, ms per image, head localisation P/R/F1',
-    usage: '--dataset DIR [--format table|json] [--limit N] [--split FILE] [--scale FACTOR] [--model PATH]',
+    summary:
+      'Score the density model on an annotated dataset (ShanghaiTech points, VisDrone or YOLO boxes): count MAE/RMSE/ME, per head-size band, ms per image, head localisation P/R/F1',
+    usage:
+      '--dataset DIR [--split-subset NAME] [--by-size] [--image-scale F] [--scale FACTOR | --scale auto --gsd M_PER_PX] [--format table|json] [--limit N] [--split FILE] [--model PATH]',
     options: evalOptions,
     examples: [
       'raqib eval --dataset ../shared/datasets/ShanghaiTech/part_B/train_data --limit 20',
       'raqib eval --dataset ../shared/datasets/ShanghaiTech/part_A/train_data --split training/val-split.json --format json',
+      'raqib eval --dataset ../shared/datasets/VisDrone-person --split-subset val --by-size',
+      'raqib eval --dataset ../shared/datasets/ShanghaiTech/part_B/train_data --split training/val-split.json --image-scale 0.4 --by-size',
+      'raqib eval --dataset ../shared/datasets/ShanghaiTech/part_B/train_data --split training/val-split.json --image-scale 0.4 --scale auto --gsd 0.02',
     ],
     run: ({ options, io }) => runEval(options, io, dependencies),
   });

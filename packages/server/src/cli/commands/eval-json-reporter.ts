@@ -1,10 +1,19 @@
+import type { HeadSizeBandErrors } from '@raqib/core';
 import type { DatasetEvaluation, DatasetProblem } from '../../datasets/index.js';
+import type { EvalPeopleScale } from './eval-people-scale.js';
 
 /** What the eval command knows besides the evaluation itself. */
 export interface EvalReportContext {
   dataset: string;
+  /** Subset folder evaluated (`val`, ...) for datasets with images/{train,val,test}, else null. */
+  subset: string | null;
   modelPath: string;
-  scale: number;
+  /** --image-scale: images and annotations were resized by this first. */
+  imageScale: number;
+  /** The people scale the estimator applied, and whether it came from --scale auto. */
+  peopleScale: EvalPeopleScale;
+  /** --by-size: report the error per head-size band. */
+  bySize: boolean;
   /** Notes that do not fail the run (e.g. annotations without an image). */
   warnings: readonly string[];
   /** Problems found before evaluation (non-image files, split names not in the dataset). */
@@ -14,9 +23,28 @@ export interface EvalReportContext {
 const round = (value: number, digits: number): number | null =>
   Number.isFinite(value) ? Number(value.toFixed(digits)) : null;
 
+/** Mean signed error as a percentage of the mean annotated count (NaN when there are no people). */
+export function meanErrorPercent(evaluation: DatasetEvaluation): number {
+  return evaluation.totalTruth > 0 ? (100 * evaluation.meanError * evaluation.images) / evaluation.totalTruth : NaN;
+}
+
+function bandJson(band: HeadSizeBandErrors) {
+  return {
+    band: band.label,
+    minPx: band.minPx,
+    maxPx: Number.isFinite(band.maxPx) ? band.maxPx : null,
+    images: band.images,
+    meanTruth: round(band.meanTruth, 2),
+    mae: round(band.mae, 4),
+    meanError: round(band.meanError, 4),
+    meanErrorPercent: round(band.meanErrorPercent, 2),
+  };
+}
+
 /**
  * `raqib eval --format json`: ONE JSON object on one line, with the aggregate figures first
- * (`images`, `mae`, `rmse`, `msPerImage`, ...), then `localisation`, `perImage` rows and `problems`.
+ * (`images`, `mae`, `rmse`, `meanError` = ME, the mean signed error predicted - truth, ...), then
+ * `localisation`, `bySize` (with --by-size), `perImage` rows and `problems`.
  */
 export function formatEvalJson(evaluation: DatasetEvaluation, context: EvalReportContext): string {
   const report = {
@@ -24,6 +52,7 @@ export function formatEvalJson(evaluation: DatasetEvaluation, context: EvalRepor
     mae: round(evaluation.mae, 4),
     rmse: round(evaluation.rmse, 4),
     meanError: round(evaluation.meanError, 4),
+    meanErrorPercent: round(meanErrorPercent(evaluation), 2),
     meanRelativeError: round(evaluation.meanRelativeError, 4),
     totalTruth: evaluation.totalTruth,
     totalPredicted: round(evaluation.totalPredicted, 2),
@@ -39,16 +68,30 @@ export function formatEvalJson(evaluation: DatasetEvaluation, context: EvalRepor
       falsePositives: score.falsePositives,
       falseNegatives: score.falseNegatives,
     })),
+    ...(context.bySize ? { bySize: evaluation.bySize.map(bandJson) } : {}),
     dataset: context.dataset,
+    subset: context.subset,
     model: context.modelPath,
-    scale: context.scale,
+    imageScale: context.imageScale,
+    scale: round(context.peopleScale.scale, 6),
+    scaleAuto: context.peopleScale.auto
+      ? {
+          gsdMPerPx: round(context.peopleScale.auto.gsdMPerPx, 6),
+          headSizePx: round(context.peopleScale.auto.headSizePx, 3),
+          trainedHeadSizePx: context.peopleScale.auto.trainedHeadSizePx,
+        }
+      : null,
     perImage: evaluation.rows.map((row) => ({
       path: row.imagePath,
       groundTruth: row.groundTruthPath,
+      groundTruthFormat: row.groundTruthFormat,
       width: row.width,
       height: row.height,
       gt: row.truth,
       predicted: round(row.predicted, 2),
+      headSizePx: round(row.headSizePx, 2),
+      ignoredRegions: row.ignoredRegions,
+      droppedInIgnoredRegions: row.droppedInIgnoredRegions,
       predictedPoints: row.predictedPoints,
       ms: round(row.estimateMs, 2),
       inferenceMs: round(row.inferenceMs, 2),
