@@ -199,7 +199,10 @@ class ElementReader {
       }
       offset = namesTag.next;
       const elements: Array<Record<string, MatValue>> = [];
-      for (let i = 0; i < count; i++) {
+      // Each element of a struct array with fields consumes bytes, so a corrupt count fails at the end of
+      // the data; elements without fields consume none, so they are not materialised (a corrupt header
+      // can claim billions of them).
+      for (let i = 0; i < count && fieldNames.length > 0; i++) {
         const element: Record<string, MatValue> = {};
         for (const field of fieldNames) {
           const fieldPath = count === 1 ? `${here}.${field}` : `${here}(${i + 1}).${field}`;

@@ -32,7 +32,7 @@ export interface MatCellArray {
   cells: MatValue[];
 }
 
-/** A struct array; `elements` in column-major order, each a record of field values. */
+/** A struct array; `elements` in column-major order, each a record of field values (empty when there are no fields). */
 export interface MatStructArray {
   kind: 'struct';
   dims: number[];

@@ -57,11 +57,12 @@ export function parseTrackCsv(text: string, source: string): TrackCsv {
       log.add(line, 'skipped', `frame '${fields[columns.frame]}' is not a non-negative integer`);
       continue;
     }
-    if (fields[columns.id] === '' || !Number.isInteger(id) || Math.abs(id) > 0x7fffffff) {
+    if (fields[columns.id] === '' || !Number.isInteger(id) || id < -0x80000000 || id > 0x7fffffff) {
       log.add(line, 'skipped', `track id '${fields[columns.id]}' is not a 32-bit integer`);
       continue;
     }
-    if (fields[columns.x] === '' || fields[columns.y] === '' || !Number.isFinite(x) || !Number.isFinite(y)) {
+    // Positions are stored as Float32: a value beyond its range (~3.4e38) would become Infinity.
+    if (fields[columns.x] === '' || fields[columns.y] === '' || !isFiniteFloat32(x) || !isFiniteFloat32(y)) {
       log.add(line, 'skipped', `position '${fields[columns.x]},${fields[columns.y]}' is not a pair of finite numbers`);
       continue;
     }
@@ -89,6 +90,10 @@ export function parseTrackCsv(text: string, source: string): TrackCsv {
     .sort(([a], [b]) => a - b)
     .map(([frame, group]): TrackFrame => ({ frame, ids: Int32Array.from(group.ids), xy: Float32Array.from(group.xy) }));
   return { frames, rows: used, issues: log.issues, issueCount: log.count };
+}
+
+function isFiniteFloat32(value: number): boolean {
+  return Number.isFinite(Math.fround(value));
 }
 
 /** Reads and parses a track CSV file (see {@link parseTrackCsv}). */
