@@ -40,11 +40,12 @@ def make_split(root, seed, val_frac, path):
 
 
 class Sample:
-    __slots__ = ('part', 'name', 'img', 'points', 'w', 'h')
+    __slots__ = ('part', 'name', 'img', 'points', 'w', 'h', 'boxes')
 
     def __init__(self, part, name, img, points):
         self.part, self.name, self.img, self.points = part, name, img, points
         self.w, self.h = img.size
+        self.boxes = None
 
 
 def load_samples(root, part, names):
@@ -117,3 +118,68 @@ def colour_jitter(batch, rng, p_gray=0.15, strength=0.25):
             x.clamp_(0, 255).div_(255).pow_(gm).mul_(255)
         x.clamp_(0, 255)
     return batch
+
+
+# --- VisDrone-person (real drone images, person boxes) -------------------------------------------------
+
+VISDRONE = 'VisDrone-person'
+PERSON_CATEGORIES = (1, 2)   # VisDrone pedestrian, people (sitting, riding, ...)
+IGNORE_CATEGORY = 0          # ignored region: unlabelled people may be inside
+
+
+def box_head_point(x, y, w, h):
+    """Head point of a person box: the centre of the box's top w x w square.
+
+    A standing person seen obliquely is a tall box with the head near its top-centre; seen from straight
+    above the box is near-square and the head is its centre. The TypeScript evaluation uses the same rule."""
+    return x + w / 2.0, y + min(w, h) / 2.0
+
+
+def read_visdrone_annotation(path):
+    """(points Nx2 float32, ignore boxes Mx4 [x0,y0,x1,y1]) from a VisDrone-DET annotation file."""
+    pts, ign = [], []
+    with open(path) as f:
+        for line_no, line in enumerate(f, 1):
+            line = line.strip().rstrip(',')
+            if not line:
+                continue
+            v = line.split(',')
+            if len(v) < 6:
+                raise ValueError('%s:%d: expected x,y,w,h,score,category,... got %r' % (path, line_no, line))
+            x, y, w, h = (float(t) for t in v[:4])
+            cat = int(v[5])
+            if cat in PERSON_CATEGORIES:
+                pts.append(box_head_point(x, y, w, h))
+            elif cat == IGNORE_CATEGORY:
+                ign.append((x, y, x + w, y + h))
+    return np.asarray(pts, np.float32).reshape(-1, 2), np.asarray(ign, np.float32).reshape(-1, 4)
+
+
+def list_visdrone(root, subset):
+    d = os.path.join(root, VISDRONE, 'images', subset)
+    return sorted(n for n in os.listdir(d) if n.lower().endswith('.jpg'))
+
+
+def load_visdrone(root, subset, names=None):
+    """VisDrone-person samples of one subset (train/val/test). Ignored regions are filled with the image's
+    mean colour and the points inside them dropped, so they teach neither people nor background."""
+    out = []
+    for n in names if names is not None else list_visdrone(root, subset):
+        img = Image.open(os.path.join(root, VISDRONE, 'images', subset, n)).convert('RGB')
+        img.load()
+        pts, ign = read_visdrone_annotation(
+            os.path.join(root, VISDRONE, 'annotations_visdrone_orig', subset, os.path.splitext(n)[0] + '.txt'))
+        if len(ign):
+            a = np.array(img)
+            mean = a.reshape(-1, 3).mean(0).astype(np.uint8)
+            keep = np.ones(len(pts), bool)
+            for x0, y0, x1, y1 in ign:
+                a[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))] = mean
+                if len(pts):
+                    keep &= ~((pts[:, 0] >= x0) & (pts[:, 0] < x1) & (pts[:, 1] >= y0) & (pts[:, 1] < y1))
+            pts = pts[keep]
+            img = Image.fromarray(a)
+        s = Sample('T' if subset == 'test' else 'V', n, img, pts)
+        s.boxes = ign
+        out.append(s)
+    return out

@@ -1,7 +1,10 @@
 """Validation of a checkpoint on the fixed split (full images, zero-padded right/bottom to multiples of 32).
 
 usage: /usr/bin/python3 training/evaluate.py CKPT [--split training/val-split.json] [--data DIR] [--json OUT]
-       [--calib-n 24]
+       [--calib-n 24] [--test]
+Parts: A, B = ShanghaiTech part A / B val images of the split; V = VisDrone-person val (30 real drone images);
+T = VisDrone-person test (50, only with --test). Predicted density inside VisDrone ignored regions is not
+counted (those regions are filled with the mean colour, exactly as in training).
 The reported A/B metrics include the bias correction (a global count scale k fitted on a seeded subset of
 TRAINING images, never on val), exactly as export.py bakes it into the ONNX; raw metrics are under
 "calibration". NB: a checkpoint's metrics depend on k, so compare checkpoints with the same --calib-n.
@@ -21,13 +24,25 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from data import load_samples  # noqa: E402
+from data import list_visdrone, load_samples, load_visdrone  # noqa: E402
+
+PARTS = ('A', 'B', 'V', 'T')
+BANDS = (0, 4, 8, 16, 32, 64)
 from model import DensityNet  # noqa: E402
+
+
+def head_size_px(s):
+    """Median head-size proxy of an image: nearest-neighbour distance between heads, capped at 64 px."""
+    if len(s.points) < 2:
+        return 64.0
+    from scipy.spatial import cKDTree
+    d, _ = cKDTree(s.points).query(s.points, k=2)
+    return float(np.median(np.minimum(d[:, 1], 64.0)))
 
 
 @torch.no_grad()
 def predict(model, samples):
-    """[(part, predicted count, true count)] for whole images zero-padded to multiples of 32."""
+    """[(part, predicted count, true count, head size px)] for whole images zero-padded to multiples of 32."""
     model.eval()
     out = []
     for s in samples:
@@ -36,16 +51,29 @@ def predict(model, samples):
         ph, pw = (-h) % 32, (-w) % 32
         if ph or pw:
             a = F.pad(a, (0, pw, 0, ph))
-        out.append((s.part, model(a).sum().item(), len(s.points)))
+        out.append((s.part, model(a).sum().item(), len(s.points), head_size_px(s)))
     return out
 
 
-def metrics(preds, k=1.0):
+def _stats(e, t):
+    return {'mae': float(np.abs(e).mean()), 'rmse': float(np.sqrt((e ** 2).mean())), 'me': float(e.mean()),
+            'meanTrue': float(np.mean(t)), 'n': int(len(e))}
+
+
+def metrics(preds, k=1.0, bands=False):
     res = {}
-    for part in ('A', 'B'):
-        e = np.asarray([k * p - t for q, p, t in preds if q == part])
-        res[part] = {'mae': float(np.abs(e).mean()), 'rmse': float(np.sqrt((e ** 2).mean())),
-                     'me': float(e.mean()), 'n': int(len(e))}
+    for part in PARTS:
+        rows = [(k * p - t, t, hs) for q, p, t, hs in preds if q == part]
+        if not rows:
+            continue
+        e, t, hs = (np.asarray(c) for c in zip(*rows))
+        res[part] = _stats(e, t)
+        if bands:
+            res[part]['bands'] = {}
+            for lo, hi in zip(BANDS, BANDS[1:] + (1e9,)):
+                m = (hs >= lo) & (hs < hi)
+                if m.any():
+                    res[part]['bands']['%d-%s' % (lo, hi if hi < 1e9 else 'inf')] = _stats(e[m], t[m])
     return res
 
 
@@ -57,8 +85,8 @@ def calibration_factor(preds):
     """Global count scale k minimising the mean relative error sum |k p - t| / t over (training) images,
     parts weighted equally (weighted median of t/p)."""
     r, w = [], []
-    for part in ('A', 'B'):
-        rows = [(p, t) for q, p, t in preds if q == part and t > 0 and p > 0]
+    for part in sorted({q for q, *_ in preds}):
+        rows = [(p, t) for q, p, t, _ in preds if q == part and t > 0 and p > 0]
         for p, t in rows:
             r.append(t / p)
             w.append(p / t / len(rows))
@@ -80,6 +108,8 @@ def main():
                    help='bias correction: estimate a global count scale on this many TRAINING images per part '
                         '(seeded subset; 0 = off). Val metrics are then reported raw and calibrated.')
     p.add_argument('--calib-seed', type=int, default=7)
+    p.add_argument('--test', action='store_true', help='also report VisDrone-person test (part T)')
+    p.add_argument('--no-visdrone', action='store_true', help='ShanghaiTech only (the v1 recipe)')
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     with open(a.split) as f:
@@ -89,8 +119,10 @@ def main():
     m = DensityNet(variant=variant)
     m.load_state_dict(ck[a.weights] if a.weights in ck else ck['ema'])
     val = load_samples(a.data, 'A', split['parts']['A']['val']) + load_samples(a.data, 'B', split['parts']['B']['val'])
+    if not a.no_visdrone:
+        val += load_visdrone(a.data, 'val') + (load_visdrone(a.data, 'test') if a.test else [])
     pv = predict(m, val)
-    res = metrics(pv)
+    res = metrics(pv, bands=True)
     if a.calib_n > 0:
         rng = np.random.default_rng(a.calib_seed)
         tr = []
@@ -98,9 +130,13 @@ def main():
             names = split['parts'][part]['train']
             sel = sorted(rng.choice(len(names), min(a.calib_n, len(names)), replace=False))
             tr += load_samples(a.data, part, [names[i] for i in sel])
+        if not a.no_visdrone:
+            names = list_visdrone(a.data, 'train')
+            sel = sorted(rng.choice(len(names), min(a.calib_n, len(names)), replace=False))
+            tr += load_visdrone(a.data, 'train', [names[i] for i in sel])
         pt = predict(m, tr)
         k = calibration_factor(pt)
-        res = metrics(pv, k)
+        res = metrics(pv, k, bands=True)
         res['calibration'] = {'k': k, 'trainImagesPerPart': a.calib_n, 'seed': a.calib_seed,
                               'rawVal': metrics(pv), 'rawTrainSubset': metrics(pt)}
     res['step'] = ck.get('step')

@@ -1,8 +1,11 @@
-"""Train the Raqib crowd-density network on ShanghaiTech A+B (CPU, PyTorch), export the best to ONNX.
+"""Train the Raqib crowd-density network (CPU, PyTorch) and export the best to ONNX.
 
-Run through `bash training/train.sh [--resume] [options]` (see training/README.md). Everything is
-seeded: the validation split (training/val-split.json), the crops of every step (RNG keyed on
-(seed, step)) and the initialisation, so a resumed run continues the same sample stream.
+Data of every step: ShanghaiTech A + B crops (street photos), VisDrone-person train crops (real drone
+images) and synthetic aerial crowds (synth.py). Run through `bash training/train.sh [--resume] [options]`
+(see training/README.md). Everything is seeded: the validation split (training/val-split.json), the crops
+of every step (RNG keyed on (seed, step)) and the initialisation, so a resumed run continues the same
+sample stream. The resumable state is also kept in compact form in training/state/ (committed), so a
+fresh clone continues the run with `--resume`.
 """
 import argparse
 import copy
@@ -22,12 +25,16 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from data import colour_jitter, load_samples, make_split, random_crop  # noqa: E402
+from data import colour_jitter, load_samples, load_visdrone, make_split, random_crop  # noqa: E402
 from losses import bayesian_loss  # noqa: E402
 from model import STRIDE, DensityNet, count_params, gmac  # noqa: E402
+from state import load_compact, save_compact, weights_from_onnx  # noqa: E402
+from synth import free_windows, render_crop  # noqa: E402
 
 REPO = os.path.dirname(HERE)
-VERSION_BASE = '1.0.0'
+VERSION_BASE = '2.0.0'
+# Checkpoint score: each validation MAE divided by its acceptance target, summed (lower is better).
+SCORE_TARGETS = {'A': 65.0, 'B': 10.0, 'V': 6.0}
 
 
 def parse():
@@ -37,22 +44,32 @@ def parse():
     p.add_argument('--out', default=os.path.join(HERE, 'checkpoints'))
     p.add_argument('--onnx', default=os.path.join(REPO, 'models', 'raqib-density.onnx'))
     p.add_argument('--split', default=os.path.join(HERE, 'val-split.json'))
-    p.add_argument('--resume', action='store_true', help='continue from <out>/last.pt if present')
+    p.add_argument('--resume', action='store_true',
+                   help='continue from <out>/last.pt, else from the committed compact state (--state)')
+    p.add_argument('--state', default=os.path.join(HERE, 'state', 'resume.pt'),
+                   help='compact resumable state (fp16/bf16), written every --state-minutes; commit it')
+    p.add_argument('--state-minutes', type=float, default=10.0)
+    p.add_argument('--init-onnx', default=os.path.join(REPO, 'models', 'raqib-density.onnx'),
+                   help='fresh runs start from these weights (the shipped model, its count scale divided out); '
+                        '"none" = the pretrained MoveNet trunk only')
     p.add_argument('--seed', type=int, default=20261130)
     p.add_argument('--val-frac', type=float, default=0.1)
     p.add_argument('--variant', default='s16', choices=['s16', 'full'])
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--crop', type=int, default=256)
-    p.add_argument('--batch-a', type=int, default=4)
-    p.add_argument('--batch-b', type=int, default=4)
-    p.add_argument('--scale-a', type=float, nargs=2, default=[0.6, 1.4])
-    p.add_argument('--scale-b', type=float, nargs=2, default=[0.3, 1.2])
-    p.add_argument('--frozen-steps', type=int, default=800, help='head-only warm-up steps')
+    p.add_argument('--batch-a', type=int, default=2)
+    p.add_argument('--batch-b', type=int, default=2)
+    p.add_argument('--batch-v', type=int, default=3, help='VisDrone-person train crops per step')
+    p.add_argument('--batch-s', type=int, default=2, help='synthetic aerial crowd crops per step')
+    p.add_argument('--scale-a', type=float, nargs=2, default=[0.4, 1.4])
+    p.add_argument('--scale-b', type=float, nargs=2, default=[0.25, 1.2])
+    p.add_argument('--scale-v', type=float, nargs=2, default=[0.6, 1.6])
+    p.add_argument('--frozen-steps', type=int, default=0, help='head-only warm-up steps (800 from the bare trunk)')
     p.add_argument('--cycle-steps', type=int, default=6000,
                    help='first cosine cycle length (after the frozen warm-up); later cycles double')
     p.add_argument('--max-steps', type=int, default=200000)
-    p.add_argument('--lr-head', type=float, default=1e-3)
-    p.add_argument('--lr-backbone', type=float, default=2e-4)
+    p.add_argument('--lr-head', type=float, default=6e-4)
+    p.add_argument('--lr-backbone', type=float, default=1.5e-4)
     p.add_argument('--lr-min-frac', type=float, default=0.02)
     p.add_argument('--restart-decay', type=float, default=0.5, help='peak lr factor for each new cycle')
     p.add_argument('--warmup', type=int, default=300, help='linear warm-up steps after unfreezing')
@@ -60,8 +77,8 @@ def parse():
     p.add_argument('--sigma', type=float, default=8.0)
     p.add_argument('--bg-dist', type=float, default=40.0)
     p.add_argument('--count-weight', type=float, default=1.0)
-    p.add_argument('--val-every', type=int, default=750)
-    p.add_argument('--calib-n', type=int, default=24,
+    p.add_argument('--val-every', type=int, default=1500)
+    p.add_argument('--calib-n', type=int, default=16,
                    help='bias correction on this many training images per part at each validation (0 = off)')
     p.add_argument('--ckpt-minutes', type=float, default=5.0)
     p.add_argument('--log-every', type=int, default=50)
@@ -92,19 +109,23 @@ def log(path, msg):
 
 
 def head_size_range(samples, a):
-    """Typical head sizes in training px: nearest-neighbour distance between annotated heads
-    (a common head-size proxy in dense crowds, capped at 64 px for sparse scenes) x the scale jitter."""
+    """Typical head sizes in training px: nearest-neighbour distance between annotated heads (a common
+    head-size proxy in dense crowds, capped at 64 px for sparse scenes) x the scale jitter, joined with the
+    synthetic crowds' 3-40 px heads; the lower end is at least 3 px (smaller heads are below one cell's
+    resolution and were not measured)."""
     from scipy.spatial import cKDTree
     vals = {'A': [], 'B': []}
     for s in samples:
         if len(s.points) > 3:
             d, _ = cKDTree(s.points).query(s.points, k=2)
             vals[s.part].append(np.minimum(d[:, 1], 64.0))
-    lo = np.percentile(np.concatenate(vals['A']), 10) * a.scale_a[0]
-    lo = min(lo, np.percentile(np.concatenate(vals['B']), 10) * a.scale_b[0])
     hi = max(np.percentile(np.concatenate(vals['A']), 90) * a.scale_a[1],
-             np.percentile(np.concatenate(vals['B']), 90) * a.scale_b[1])
-    return [int(max(1, round(lo))), int(round(hi))]
+             np.percentile(np.concatenate(vals['B']), 90) * a.scale_b[1], 40.0)
+    return [3, int(round(min(hi, 60.0)))]
+
+
+def score_of(res):
+    return sum(res[k]['mae'] / t for k, t in SCORE_TARGETS.items())
 
 
 def main():
@@ -124,11 +145,12 @@ def main():
         split = make_split(a.data, a.seed, a.val_frac, a.split)
     t0 = time.time()
     train = {p: load_samples(a.data, p, split['parts'][p]['train']) for p in ('A', 'B')}
-    val = load_samples(a.data, 'A', split['parts']['A']['val']) + load_samples(a.data, 'B', split['parts']['B']['val'])
+    train['V'] = load_visdrone(a.data, 'train')
+    background = free_windows(train['V'], a.crop)
     hs = head_size_range(train['A'] + train['B'], a)
-    log(logf, 'data: train A %d B %d, val A %d B %d, loaded in %.0fs, head size range %s px' % (
-        len(train['A']), len(train['B']), len(split['parts']['A']['val']), len(split['parts']['B']['val']),
-        time.time() - t0, hs))
+    log(logf, 'data: train A %d B %d V %d (+ synthetic), val A %d B %d V 30, loaded in %.0fs, head size range %s px' % (
+        len(train['A']), len(train['B']), len(train['V']), len(split['parts']['A']['val']),
+        len(split['parts']['B']['val']), time.time() - t0, hs))
 
     model = DensityNet(variant=a.variant)
     ema = copy.deepcopy(model).eval()
@@ -147,7 +169,14 @@ def main():
         opt.load_state_dict(ck['opt'])
         step, best, best_res = ck['step'], ck['best'], ck.get('best_res')
         log(logf, 'resumed from %s at step %d (best score %.3f)' % (last, step, best))
+    elif a.resume and os.path.exists(a.state):
+        step, best, best_res = load_compact(a.state, model, ema, opt)
+        log(logf, 'resumed from the compact state %s at step %d (best score %.3f)' % (a.state, step, best))
     else:
+        if a.init_onnx != 'none':
+            k = weights_from_onnx(a.init_onnx, model)
+            ema.load_state_dict(model.state_dict())
+            log(logf, 'initialised from %s (count scale %.4f divided out)' % (a.init_onnx, k))
         log(logf, 'start: %s' % json.dumps(vars(a)))
         log(logf, 'model: variant %s, %d params (head %d), %.2f GMAC at 544x960' % (
             a.variant, count_params(model), sum(p.numel() for p in head), gmac(model)))
@@ -168,12 +197,69 @@ def main():
         for p in bb:
             p.requires_grad_(not frozen)
 
-    last_ck = time.time()
+    def validate(export=True):
+        """Validates the EMA weights (child process); on a new best score exports them to ONNX."""
+        nonlocal best, best_res
+        # Validation and ONNX export run in child processes (see evaluate.py).
+        tv = time.time()
+        evck = os.path.join(a.out, 'eval.pt')
+        tmp = evck + '.tmp'
+        torch.save({'ema': ema.state_dict(), 'step': step, 'args': vars(a), 'meta': meta}, tmp)
+        os.replace(tmp, evck)
+        evcmd = [sys.executable, os.path.join(HERE, 'evaluate.py'), evck, '--split', a.split, '--data', a.data,
+                 '--threads', str(a.threads), '--calib-n', str(a.calib_n), '--test']
+        out = subprocess.run(evcmd, capture_output=True, text=True)
+        if out.returncode != 0:
+            log(logf, 'VAL step %d failed: %s' % (step, out.stderr[-2000:]))
+        else:
+            res = json.loads(out.stdout.strip().splitlines()[-1])
+            score = score_of(res)
+            msg = 'VAL step %d: ' % step + ' | '.join(
+                '%s MAE %.2f ME %+.2f' % (k, res[k]['mae'], res[k]['me']) for k in ('A', 'B', 'V')) + \
+                ' | score %.3f (%.0fs) | test T MAE %.2f ME %+.2f (not used for selection)' % (
+                    score, time.time() - tv, res['T']['mae'], res['T']['me'])
+            cal = res.get('calibration')
+            if cal:
+                msg += ' | k %.4f raw ' % cal['k'] + ' '.join(
+                    '%s %.2f/%+.2f' % (k, cal['rawVal'][k]['mae'], cal['rawVal'][k]['me']) for k in ('A', 'B', 'V'))
+            if not export:
+                best, best_res = score, res
+                msg += ' (baseline: the starting weights)'
+            elif score < best:
+                best, best_res = score, res
+                meta['version'] = '%s+step%d' % (VERSION_BASE, step)
+                torch.save({'ema': ema.state_dict(), 'step': step, 'args': vars(a), 'meta': meta,
+                            'calib': cal['k'] if cal else 1.0}, tmp)
+                os.replace(tmp, evck)
+                ex = subprocess.run([sys.executable, os.path.join(HERE, 'export.py'), evck, a.onnx],
+                                    capture_output=True, text=True)
+                if ex.returncode != 0:
+                    msg += ' -> best, EXPORT FAILED: %s' % ex.stderr[-1500:]
+                else:
+                    with open(os.path.splitext(a.onnx)[0] + '.metrics.json', 'w') as f:
+                        json.dump({'step': step, 'score': score,
+                                   'scoreFormula': ' + '.join('%s MAE / %g' % kv for kv in SCORE_TARGETS.items()),
+                                   'parts': {'A': 'ShanghaiTech A val', 'B': 'ShanghaiTech B val',
+                                             'V': 'VisDrone-person val', 'T': 'VisDrone-person test'},
+                                   'validation': {k: res[k] for k in ('A', 'B', 'V', 'T') if k in res},
+                                   'biasCorrection': cal,
+                                   'split': os.path.relpath(a.split, REPO)}, f, indent=2)
+                        f.write('\n')
+                    msg += ' -> best, exported %s' % a.onnx
+                save(os.path.join(a.out, 'best.pt'), {'calib': cal['k'] if cal else 1.0})
+            log(logf, msg)
+
+    if step == 0 and a.init_onnx != 'none':
+        # Baseline: the starting weights (the shipped model) are validated first, so the shipped ONNX is only
+        # replaced by weights that score better on validation.
+        validate(export=False)
+
+    last_ck = last_state = time.time()
     run_loss, run_n, t_last = 0.0, 0, time.time()
     set_frozen(step < a.frozen_steps)
     while step < a.max_steps:
         fh, fb = lr_factor(step, a)
-        if step == a.frozen_steps:
+        if a.frozen_steps and step == a.frozen_steps:
             set_frozen(False)
             log(logf, 'step %d: unfreezing the backbone' % step)
         opt.param_groups[0]['lr'] = a.lr_head * fh
@@ -181,13 +267,17 @@ def main():
         model.train()
         rng = np.random.default_rng([a.seed, step])
         imgs, pts = [], []
-        for part, n, sc in (('A', a.batch_a, a.scale_a), ('B', a.batch_b, a.scale_b)):
+        for part, n, sc in (('A', a.batch_a, a.scale_a), ('B', a.batch_b, a.scale_b), ('V', a.batch_v, a.scale_v)):
             pool = train[part]
             for _ in range(n):
                 s = pool[int(rng.integers(len(pool)))]
                 im, p, _ = random_crop(s, rng, a.crop, sc[0], sc[1])
                 imgs.append(im)
                 pts.append(torch.from_numpy(p))
+        for _ in range(a.batch_s):
+            im, p, _ = render_crop(rng, a.crop, background)
+            imgs.append(im)
+            pts.append(torch.from_numpy(p))
         x = torch.from_numpy(np.stack(imgs)).permute(0, 3, 1, 2).float()
         colour_jitter(x, rng)
         den = model(x)
@@ -209,54 +299,17 @@ def main():
                 step, run_loss / run_n, opt.param_groups[0]['lr'], opt.param_groups[1]['lr'], dt * 1000))
             run_loss, run_n, t_last = 0.0, 0, time.time()
         if step % a.val_every == 0:
-            # Validation and ONNX export run in child processes (see evaluate.py).
-            tv = time.time()
-            evck = os.path.join(a.out, 'eval.pt')
-            tmp = evck + '.tmp'
-            torch.save({'ema': ema.state_dict(), 'step': step, 'args': vars(a), 'meta': meta}, tmp)
-            os.replace(tmp, evck)
-            out = subprocess.run([sys.executable, os.path.join(HERE, 'evaluate.py'), evck, '--split', a.split,
-                                  '--data', a.data, '--threads', str(a.threads), '--calib-n', str(a.calib_n)],
-                                 capture_output=True, text=True)
-            if out.returncode != 0:
-                log(logf, 'VAL step %d failed: %s' % (step, out.stderr[-2000:]))
-            else:
-                res = json.loads(out.stdout.strip().splitlines()[-1])
-                score = res['B']['mae'] + res['A']['mae'] / 8.0
-                msg = 'VAL step %d: A MAE %.2f RMSE %.2f ME %+.2f | B MAE %.2f RMSE %.2f ME %+.2f | score %.3f (%.0fs)' % (
-                    step, res['A']['mae'], res['A']['rmse'], res['A']['me'], res['B']['mae'], res['B']['rmse'],
-                    res['B']['me'], score, time.time() - tv)
-                cal = res.get('calibration')
-                if cal:
-                    msg += ' | k %.4f, raw A MAE %.2f ME %+.2f, raw B MAE %.2f ME %+.2f' % (
-                        cal['k'], cal['rawVal']['A']['mae'], cal['rawVal']['A']['me'], cal['rawVal']['B']['mae'],
-                        cal['rawVal']['B']['me'])
-                if score < best:
-                    best, best_res = score, res
-                    meta['version'] = '%s+step%d' % (VERSION_BASE, step)
-                    torch.save({'ema': ema.state_dict(), 'step': step, 'args': vars(a), 'meta': meta,
-                                'calib': cal['k'] if cal else 1.0}, tmp)
-                    os.replace(tmp, evck)
-                    ex = subprocess.run([sys.executable, os.path.join(HERE, 'export.py'), evck, a.onnx],
-                                        capture_output=True, text=True)
-                    if ex.returncode != 0:
-                        msg += ' -> best, EXPORT FAILED: %s' % ex.stderr[-1500:]
-                    else:
-                        with open(os.path.splitext(a.onnx)[0] + '.metrics.json', 'w') as f:
-                            json.dump({'step': step, 'score': score, 'scoreFormula': 'B MAE + A MAE / 8',
-                                       'validation': {k: res[k] for k in ('A', 'B')},
-                                       'biasCorrection': cal,
-                                       'split': os.path.relpath(a.split, REPO)}, f, indent=2)
-                            f.write('\n')
-                        msg += ' -> best, exported %s' % a.onnx
-                    save(os.path.join(a.out, 'best.pt'), {'calib': cal['k'] if cal else 1.0})
-                log(logf, msg)
+            validate()
             t_last = time.time()
             run_loss, run_n = 0.0, 0
         if time.time() - last_ck > a.ckpt_minutes * 60:
             save(last)
             last_ck = time.time()
+        if time.time() - last_state > a.state_minutes * 60:
+            save_compact(a.state, model, ema, opt, step, best, best_res, vars(a))
+            last_state = time.time()
     save(last)
+    save_compact(a.state, model, ema, opt, step, best, best_res, vars(a))
     log(logf, 'done at step %d, best %s' % (step, json.dumps(best_res)))
 
 
