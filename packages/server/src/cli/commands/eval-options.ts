@@ -7,7 +7,7 @@ export const evalOptions = {
     valueName: 'DIR',
     description:
       'Annotated dataset folder; the layout is told from its folders: ShanghaiTech DIR/images/IMG_n.jpg + ' +
-      'DIR/ground-truth/GT_IMG_n.mat|.json (head points); or person boxes DIR/images/<name>.jpg + ' +
+      'DIR/ground-truth/GT_IMG_n.mat or .json (head points); or person boxes DIR/images/<name>.jpg + ' +
       'DIR/annotations_visdrone_orig/<name>.txt (VisDrone-DET x,y,w,h,score,category,...: categories 1-2 are ' +
       'people, 0 ignored regions) and/or DIR/labels/<name>.txt (YOLO cls cx cy w h, class 0 = person); the ' +
       'VisDrone file is preferred per image. Boxes count as one head each at (x + w/2, y + min(w,h)/2). When ' +
@@ -48,9 +48,9 @@ export const evalOptions = {
   },
   scale: {
     type: 'string',
-    valueName: 'FACTOR|auto',
+    valueName: 'FACTOR',
     description:
-      'People scale the estimator applies (it resizes by this before the model and maps the results back; default 1); ' +
+      'People scale the estimator applies, a number or auto (it resizes by this before the model and maps the results back; default 1); ' +
       "auto: from --gsd by the rule raqib analyze uses (1 while 0.2 m heads lie inside the model's trained " +
       'head sizes, else towards the nearest edge)',
   },
