@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Raqib needs, idempotently (safe to run again).
-#   runtime: ffmpeg (video decode/encode), mosquitto (MQTT broker for notifications and their tests)
+#   runtime: ffmpeg (video decode/encode), mosquitto (MQTT broker for notifications and their tests),
+#            nginx + libnginx-mod-rtmp (the RTMP ingest `raqib serve` starts with its own config, unprivileged)
 #   training (optional, RAQIB_TRAINING=1): PyTorch and friends from Debian, run with /usr/bin/python3
 set -euo pipefail
 
-runtime_pkgs=(ffmpeg mosquitto)
+runtime_pkgs=(ffmpeg mosquitto nginx libnginx-mod-rtmp)
 training_pkgs=(python3-torch python3-torchvision python3-onnx python3-numpy python3-scipy python3-pil libopenblas0-pthread)
 
 wanted=("${runtime_pkgs[@]}")
