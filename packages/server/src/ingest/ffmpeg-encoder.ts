@@ -19,6 +19,7 @@ interface Exit {
 const DEFAULT_WRITE_TIMEOUT_MS = 60_000;
 const DEFAULT_CLOSE_TIMEOUT_MS = 120_000;
 const KILL_GRACE_MS = 2000;
+const EXIT_STDIO_GRACE_MS = 200;
 
 /**
  * Encodes raw RGB frames to an H.264 MP4 with a spawned ffmpeg (frames go in over stdin).
@@ -85,6 +86,9 @@ export class FfmpegEncoder {
       };
       this.child.on('error', (spawnError) => settle({ code: null, signal: null, spawnError }));
       this.child.on('close', (code, signal) => settle({ code, signal }));
+      // 'close' also waits for the pipes, which a leftover grandchild can hold open: after 'exit',
+      // give stderr a moment to deliver the last message, then settle anyway.
+      this.child.on('exit', (code, signal) => setTimeout(() => settle({ code, signal }), EXIT_STDIO_GRACE_MS));
     });
   }
 

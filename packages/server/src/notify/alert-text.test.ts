@@ -15,6 +15,24 @@ describe('alert text', () => {
     expect(formatValue(value)).toBe(text);
   });
 
+  it('an alert still open when the stream ended is "closed: stream ended", not "cleared"', () => {
+    const raised = alertEvent(3, { zoneId: 'gate-3' });
+    const closed = {
+      ...raised,
+      type: 'cleared' as const,
+      timeS: 200,
+      value: 5.7,
+      evidence: { ...raised.evidence, clearReason: 'stream-ended' },
+    };
+    expect(terminalLine(closed, false)).toBe(
+      '[raqib] DANGER closed: stream ended zone gate-3: density 5.7/m², open when the stream ended  t=200 s cam1\n',
+    );
+    expect(terminalLine(closed, true)).toContain('\u001b[31mDANGER'); // its severity colour, not the green of cleared
+    expect(alertSubject(closed)).toBe('[Raqib DANGER closed] zone gate-3: density 5.7/m², open when the stream ended');
+    const cleared = { ...closed, value: 3.8, evidence: { ...raised.evidence, clearReason: 'value-cleared' } };
+    expect(terminalLine(cleared, false)).toMatch(/ cleared {3}zone gate-3: density 3\.8\/m², cleared \(<= 5\)/);
+  });
+
   it('writes subjects per lifecycle type', () => {
     const raised = alertEvent(3, { zoneId: 'gate-3' });
     expect(alertSubject(raised)).toBe('[Raqib DANGER] zone gate-3: density 5.4/m² >= 5');

@@ -9,6 +9,7 @@ import { alertEvent } from './testing/alert-event-builder.js';
 import { freePort } from './testing/free-port.js';
 import { MemoryDeadLetter } from './testing/memory-dead-letter.js';
 import { SilentServer, SmtpTestServer } from './testing/smtp-test-server.js';
+import { seededRandom, VirtualClock } from './testing/virtual-clock.js';
 
 const BASE = {
   security: 'none',
@@ -110,6 +111,40 @@ describe('email notifier (real SMTP server)', () => {
     expect(deadLetter.records).toHaveLength(1);
     expect(deadLetter.records[0]?.attempts).toBe(1);
     expect(deadLetter.records[0]?.reason).toMatch(/^rejected by the destination: .*550/);
+  });
+
+  it('an SMTP server down for 30 s then back receives every alert exactly once, in order', async () => {
+    const clock = new VirtualClock();
+    const port = await freePort(); // nothing listens there for the first 30 (virtual) seconds
+    const server = new SmtpTestServer();
+    cleanups.push(() => server.close());
+    const notifier = createEmailNotifier({
+      ...BASE,
+      minSeverity: 'info',
+      policy: { ...BASE.policy, maxAttempts: 50, initialDelayMs: 1000, maxDelayMs: 8000 },
+      host: '127.0.0.1',
+      port,
+      deadLetter: new MemoryDeadLetter(),
+      clock,
+      random: seededRandom(7),
+    });
+    cleanups.push(() => notifier.close());
+    let back = false;
+    clock.onAdvance(async () => {
+      if (!back && clock.elapsedMs() >= 30_000) {
+        back = true;
+        await server.listen(port);
+      }
+    });
+    const events = Array.from({ length: 8 }, (_, i) => alertEvent(i, { zoneId: `gate-${i}` }));
+    for (const event of events) notifier.notify(event);
+    await notifier.flush(20_000);
+
+    const keys = server.received.map((mail) => mail.headers.get('x-raqib-idempotency-key'));
+    expect(keys).toEqual(events.map(idempotencyKey)); // each once, in order
+    expect(clock.elapsedMs()).toBeGreaterThanOrEqual(30_000); // it really waited for the server
+    expect(notifier.stats).toMatchObject({ enqueued: 8, delivered: 8, deadLettered: 0 });
+    expect(notifier.stats.attempts).toBeGreaterThan(8); // the refused attempts were retried
   });
 
   it('a closed SMTP port never stalls analysis: notify() returns at once, flush is bounded, nothing is lost', async () => {

@@ -26,6 +26,8 @@ export class HeatmapSink implements Sink {
   private frameSize: { width: number; height: number } | null = null;
   private frames = 0;
   private framesWithGsd = 0;
+  /** The colour scale of the written image (after close), for the report and tests. */
+  scale: ColourScale | null = null;
   private background: RgbImage | null = null;
   private backgroundTimeS = -Infinity;
 
@@ -72,6 +74,7 @@ export class HeatmapSink implements Sink {
       unit: perM2 ? 'PERSONS/m²' : 'PEOPLE/CELL',
       title: 'MEAN',
     };
+    this.scale = scale;
     const map = this.backgroundCanvas();
     drawDensityOverlay(map, { cols: this.cols, rows: this.rows, cellPx: this.cellPx, values: mean }, scale.max, 0.85);
     const legend = colourScaleLegend(scale, map.height);
@@ -87,7 +90,7 @@ export class HeatmapSink implements Sink {
     const frame = this.background;
     const rgb = new Uint8Array(width * height * 3);
     if (frame && frame.width === width && frame.height === height) {
-      for (let i = 0; i < rgb.length; i++) rgb[i] = frame.rgb[i]! * BACKGROUND_KEEP;
+      for (let i = 0; i < rgb.length; i++) rgb[i] = Math.round(frame.rgb[i]! * BACKGROUND_KEEP);
     } else {
       rgb.fill(16);
     }

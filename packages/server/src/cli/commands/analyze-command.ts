@@ -281,7 +281,7 @@ export const analyzeCommand = defineCommand({
       let summary: AnalysisSummary;
       try {
         summary = await analyzeStream(input.source, stages, sinks, {
-          frameIntervalS: 1 / input.fps,
+          frameIntervalS: input.frameIntervalS ?? 1 / input.fps, // points files may step by N frames
           onProgress: ({ frames, timeS }) => progress.update(frames, timeS),
           signal: signals.signal,
         });
