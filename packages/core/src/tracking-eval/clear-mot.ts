@@ -1,5 +1,6 @@
-import { sparseAssignment, assignmentCandidates } from '../tracking/sparse-assignment.js';
+import { assignmentCandidates } from '../tracking/sparse-assignment.js';
 import type { FramePairs } from './frame-pairs.js';
+import { minCostMatching } from './min-cost-matching.js';
 
 /** CLEAR MOT metrics (Bernardin & Stiefelhagen 2008) with a distance threshold for points. */
 export interface ClearMotResult {
@@ -49,7 +50,7 @@ export function clearMot(frames: readonly FramePairs[], maxDistPx: number): Clea
       candidates.cols.push(p);
       candidates.costs.push(pairs.distPx[k]! - (continuing ? 2 * maxDistPx + 1 : 0));
     }
-    const gtToPred = sparseAssignment(candidates, gtIds.length, predIds.length, maxDistPx);
+    const gtToPred = minCostMatching(candidates, gtIds.length, predIds.length, maxDistPx);
     previousFrame.clear();
     let frameMatches = 0;
     for (let g = 0; g < gtIds.length; g++) {

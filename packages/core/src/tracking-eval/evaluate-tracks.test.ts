@@ -122,3 +122,40 @@ describe('evaluateTracks (hand-worked cases)', () => {
     expect(r).toMatchObject({ frames: 3, matches: 1, misses: 1, falsePositives: 1 });
   });
 });
+
+describe('evaluateTracks on a dense crowd (one giant candidate component)', () => {
+  // 1,024 people standing 5 px apart with a 10 px threshold: each true point has ~12 predictions in
+  // reach, so the whole crowd is one assignment problem - the case that used to take minutes at 3,000.
+  // Predictions sit 1 px to the right of the truth (any other pairing costs >= 4 px), and every person
+  // gets a new predicted id at frame 5, so the exact scores are known.
+  const side = 32;
+  const frameCount = 10;
+  const gtRows: [number, number, number, number][] = [];
+  const predRows: [number, number, number, number][] = [];
+  for (let f = 0; f < frameCount; f++) {
+    for (let i = 0; i < side * side; i++) {
+      const x = (i % side) * 5;
+      const y = Math.floor(i / side) * 5;
+      gtRows.push([f, i + 1, x, y]);
+      predRows.push([f, f < 5 ? i + 1 : 10_000 + i, x + 1, y]);
+    }
+  }
+  const result = evaluateTracks(frames(gtRows), frames(predRows), { maxDistPx: 10 });
+
+  it('matches every person to their own prediction and counts one switch each', () => {
+    const people = side * side;
+    expect(result).toMatchObject({ matches: people * frameCount, misses: 0, falsePositives: 0 });
+    expect(result.idSwitches).toBe(people);
+    expect(result.mota).toBeCloseTo(1 - people / (people * frameCount), 12);
+    expect(result.motpPx).toBeCloseTo(1, 5);
+  });
+
+  it('gives IDF1 1/2 (each person keeps one predicted id for half the frames) and the HOTA of a 1 px offset', () => {
+    expect(result.idf1).toBeCloseTo(0.5, 12);
+    // Similarity 0.9 passes alpha <= 0.9 (18 of 19 thresholds): DetA 18/19; AssA at those alphas is
+    // 5 / (10 + 5 - 5) = 1/2 for both id pairs of a person.
+    expect(result.detA).toBeCloseTo(18 / 19, 9);
+    expect(result.assA).toBeCloseTo((18 * 0.5) / 19, 9);
+    expect(result.hota).toBeCloseTo((18 * Math.sqrt(0.5)) / 19, 9);
+  });
+});

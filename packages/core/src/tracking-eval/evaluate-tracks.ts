@@ -2,6 +2,7 @@ import type { TrackFrame } from '../tracking/track-frame.js';
 import { clearMot, type ClearMotResult } from './clear-mot.js';
 import { alignFrames } from './frame-pairs.js';
 import { hota, type HotaResult } from './hota.js';
+import { indexIdPairs } from './id-pair-index.js';
 import { identityMetrics, type IdentityResult } from './identity-metrics.js';
 
 /** Options of {@link evaluateTracks}. */
@@ -33,15 +34,16 @@ export function evaluateTracks(
 ): TrackEvaluation {
   if (!(options.maxDistPx > 0)) throw new RangeError(`evaluateTracks: maxDistPx must be > 0, got ${options.maxDistPx}`);
   const frames = alignFrames(gt, pred, options.maxDistPx);
+  const idPairs = indexIdPairs(frames);
   const result: TrackEvaluation = {
     maxDistPx: options.maxDistPx,
     frames: frames.length,
     gtTracks: distinctIds(gt),
     predTracks: distinctIds(pred),
     ...clearMot(frames, options.maxDistPx),
-    ...identityMetrics(frames),
+    ...identityMetrics(frames, idPairs),
   };
-  if (options.hota !== false) Object.assign(result, hota(frames, options.maxDistPx));
+  if (options.hota !== false) Object.assign(result, hota(frames, options.maxDistPx, idPairs));
   return result;
 }
 

@@ -40,18 +40,3 @@ export function alignFrames(gt: readonly TrackFrame[], pred: readonly TrackFrame
     return pairs;
   });
 }
-
-/** Dense 0-based indices for arbitrary ids. */
-export class IdIndex {
-  private readonly map = new Map<number, number>();
-
-  get size(): number {
-    return this.map.size;
-  }
-
-  of(id: number): number {
-    let index = this.map.get(id);
-    if (index === undefined) this.map.set(id, (index = this.map.size));
-    return index;
-  }
-}

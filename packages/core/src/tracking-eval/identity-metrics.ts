@@ -1,5 +1,7 @@
-import { assignmentCandidates, sparseAssignment } from '../tracking/sparse-assignment.js';
-import { IdIndex, type FramePairs } from './frame-pairs.js';
+import { assignmentCandidates } from '../tracking/sparse-assignment.js';
+import type { FramePairs } from './frame-pairs.js';
+import { indexIdPairs, type IdPairIndex } from './id-pair-index.js';
+import { minCostMatching } from './min-cost-matching.js';
 
 /** Identity metrics (Ristani et al. 2016): how long each person keeps one predicted id. */
 export interface IdentityResult {
@@ -16,36 +18,33 @@ export interface IdentityResult {
 
 /**
  * IDF1: ground-truth and predicted trajectories are matched one-to-one for the whole sequence so as
- * to maximise the frames in which a matched pair is within the threshold (Hungarian on the sparse
- * pair counts); those frames are the identity true positives.
+ * to maximise the frames in which a matched pair is within the threshold (exact minimum-cost matching
+ * on the sparse pair counts); those frames are the identity true positives.
+ *
+ * @param index the id numbering of `frames` when the caller already has it (HOTA uses the same one)
  */
-export function identityMetrics(frames: readonly FramePairs[]): IdentityResult {
-  const gtIndex = new IdIndex();
-  const predIndex = new IdIndex();
-  const together = new Map<number, number>(); // gtIdx * 2^21 + predIdx -> frames within threshold
+export function identityMetrics(
+  frames: readonly FramePairs[],
+  index: IdPairIndex = indexIdPairs(frames),
+): IdentityResult {
+  const together = new Int32Array(index.pairGt.length); // frames each id pair is within the threshold
   let gtPoints = 0;
   let predPoints = 0;
-  for (const pairs of frames) {
+  frames.forEach((pairs, f) => {
     gtPoints += pairs.gt.ids.length;
     predPoints += pairs.pred.ids.length;
-    for (let k = 0; k < pairs.gtIndex.length; k++) {
-      const g = gtIndex.of(pairs.gt.ids[pairs.gtIndex[k]!]!);
-      const p = predIndex.of(pairs.pred.ids[pairs.predIndex[k]!]!);
-      const key = g * 2097152 + p;
-      together.set(key, (together.get(key) ?? 0) + 1);
-    }
-  }
+    for (const pair of index.framePairs[f]!) together[pair]!++;
+  });
   const candidates = assignmentCandidates();
-  for (const [key, count] of together) {
-    candidates.rows.push(Math.floor(key / 2097152));
-    candidates.cols.push(key % 2097152);
-    candidates.costs.push(-count);
+  for (let pair = 0; pair < together.length; pair++) {
+    candidates.rows.push(index.pairGt[pair]!);
+    candidates.cols.push(index.pairPred[pair]!);
+    candidates.costs.push(-together[pair]!);
   }
-  const matched = sparseAssignment(candidates, gtIndex.size, predIndex.size, 0);
+  const matched = minCostMatching(candidates, index.gtIdPoints.length, index.predIdPoints.length, 0);
   let idTruePositives = 0;
-  for (let g = 0; g < matched.length; g++) {
-    const p = matched[g]!;
-    if (p >= 0) idTruePositives += together.get(g * 2097152 + p) ?? 0;
+  for (let pair = 0; pair < together.length; pair++) {
+    if (matched[index.pairGt[pair]!] === index.pairPred[pair]) idTruePositives += together[pair]!;
   }
   const idFalsePositives = predPoints - idTruePositives;
   const idFalseNegatives = gtPoints - idTruePositives;
