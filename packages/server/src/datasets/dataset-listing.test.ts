@@ -92,6 +92,15 @@ describe('listDataset', () => {
     expect(listing.images.filter((image) => image.groundTruthFormat === 'yolo')).toHaveLength(30);
   });
 
+  it('points at the dataset folders inside a folder without images/', async () => {
+    await expect(listDataset(join(SHARED, 'ShanghaiTech/part_B'))).rejects.toMatchObject({
+      code: 'DATASET_INVALID',
+      message: expect.stringMatching(
+        /part_B: no images\/ folder; expected DIR\/images\/ with ground-truth\/ .* \(did you mean .*part_B\/train_data\?\)$/,
+      ),
+    });
+  });
+
   it('names the annotation folders it looks for when there are none', async () => {
     const dir = join(tmp, 'bare');
     await files(dir, { 'images/a.jpg': 'x' });

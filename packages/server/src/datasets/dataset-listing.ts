@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { RaqibError } from '@raqib/core';
 import { listBoxDataset, VISDRONE_ANNOTATIONS_DIR, YOLO_LABELS_DIR } from './box-dataset.js';
@@ -65,6 +65,17 @@ export async function listDataset(dir: string, options: { subset?: string } = {}
     throw new RaqibError(
       'DATASET_INVALID',
       `${dir}: this is a subset folder of images/; pass the dataset folder ${dirname(dirname(root))} and pick the subset with --split-subset ${basename(root)}`,
+    );
+  }
+  if (!(await has('images'))) {
+    const children = (await readdir(root, { withFileTypes: true }).catch(() => [])).map((entry) => entry.name).sort();
+    const datasets: string[] = [];
+    for (const child of children) if (await isDirectory(join(root, child, 'images'))) datasets.push(join(dir, child));
+    const hint = datasets.length > 0 ? ` (did you mean ${datasets.join(' or ')}?)` : '';
+    throw new RaqibError(
+      'DATASET_INVALID',
+      `${dir}: no images/ folder; expected DIR/images/ with ground-truth/ (ShanghaiTech GT_*.mat|json), ` +
+        `${VISDRONE_ANNOTATIONS_DIR}/ (VisDrone-DET .txt) or ${YOLO_LABELS_DIR}/ (YOLO .txt) beside it${hint}`,
     );
   }
   const listing = await listShanghaiTechDataset(dir);
