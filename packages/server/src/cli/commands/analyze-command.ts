@@ -289,14 +289,20 @@ export const analyzeCommand = defineCommand({
         progress.done();
         await estimator?.close();
         await alertOutputs.close();
-        if (signals.received) {
-          // The source failed because of the signal (ffmpeg gets Ctrl-C too): still an interruption.
+        const undelivered = alertOutputs.undeliveredText();
+        if (signals.received || undelivered !== null) {
+          // An interruption (ffmpeg gets Ctrl-C too, and may fail first) or dead letters: the new
+          // outputs go into place, as the dead letters must not be lost with a discarded folder.
           await output.commit();
           settled = true;
-          io.stderr.write(`raqib analyze: interrupted by ${signals.received}; the outputs so far are in ${outDir}\n`);
-          return interruptExitCode(signals.received);
+          if (undelivered !== null) io.stderr.write(`raqib analyze: error: ${undelivered}\n`);
+          if (signals.received) {
+            io.stderr.write(`raqib analyze: interrupted by ${signals.received}; the outputs so far are in ${outDir}\n`);
+            return interruptExitCode(signals.received);
+          }
+        } else {
+          settled = await keepPreviousOrCommit(output, outPlan.hasPrevious, outDir, io);
         }
-        settled = await keepPreviousOrCommit(output, outPlan.hasPrevious, outDir, io);
         throw error;
       }
       progress.done();
