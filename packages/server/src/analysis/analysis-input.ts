@@ -10,8 +10,10 @@ import { VideoFileSource } from '../ingest/video-file-source.js';
 export interface AnalysisInput {
   kind: 'video' | 'images' | 'points';
   source: FrameSource;
-  /** Analysed frames per second of stream time. */
+  /** Analysed frames per second of stream time (`--points`: the rate of the frame numbers). */
   fps: number;
+  /** Seconds between analysed frames when not `1 / fps` (a points file whose frame numbers step by N). */
+  frameIntervalS?: number;
   /** Seconds of input to analyse, when known (for progress). */
   durationS: number | null;
   /** Problems with individual inputs that did not stop the run (unreadable images, bad CSV rows). */
@@ -96,7 +98,9 @@ export async function openPointsAnalysisInput(path: string, options: PointsInput
     kind: 'points',
     source: opened.source,
     fps: options.fps,
-    durationS: opened.source.frameCount / options.fps,
+    // Frame numbers that step by N (0, 5, 10, ...) cover N frame intervals each.
+    frameIntervalS: opened.source.frameStep / options.fps,
+    durationS: (opened.source.frameCount * opened.source.frameStep) / options.fps,
     skipped,
     notes: notices.map((issue) => `${path}:${issue.line}: ${issue.message}`),
   };

@@ -44,6 +44,23 @@ describe('parseTrackCsv', () => {
     expect(csv.issues[0]!.message).toContain('abc');
   });
 
+  it('drops rows repeating earlier rows exactly (a file joined to itself) with one notice', () => {
+    const once = '0,1,10,10\n0,2,20,20\n1,1,11,10\n';
+    const single = parseTrackCsv(once, 'once.csv');
+    const joined = parseTrackCsv(once + once, 'twice.csv');
+    expect(joined.frames).toEqual(single.frames);
+    expect(joined.rows).toBe(3);
+    expect(joined.duplicateRows).toBe(3);
+    expect(joined.issues).toEqual([
+      {
+        line: 4,
+        kind: 'notice',
+        message: expect.stringMatching(/^3 row\(s\) repeat an earlier row exactly .*first at line 4/),
+      },
+    ]);
+    expect(single.issues).toEqual([]);
+  });
+
   it('fails clearly, naming the file and the first problem, when nothing is usable', () => {
     expect(() => parseTrackCsv('', 'empty.csv')).toThrow(/empty\.csv: no usable .* \(the file is empty\)/);
     try {

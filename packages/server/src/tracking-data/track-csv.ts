@@ -11,6 +11,8 @@ export interface TrackCsv {
   /** Problems found (first 200), with line numbers; the run goes on without the bad rows. */
   issues: CsvIssue[];
   issueCount: number;
+  /** Rows that repeat an earlier row exactly (same frame, id and position): dropped, noted once. */
+  duplicateRows: number;
 }
 
 const TRACK_COLUMNS = {
@@ -23,7 +25,8 @@ const TRACK_COLUMNS = {
 /**
  * Parses `frame,track_id,x,y` rows (header optional; with a header, columns may come in any order
  * and extra columns are ignored). Malformed rows, negative or fractional frame numbers, non-integer
- * ids and repeated (frame, id) pairs are skipped and reported with their line numbers. Rows may come
+ * ids and repeated (frame, id) pairs are skipped and reported with their line numbers; rows that
+ * repeat an earlier row exactly (a file joined to itself) are dropped and noted once. Rows may come
  * in any order (DroneCrowd files are sorted by track): they are grouped by frame. Only a file with no
  * usable row at all is an error.
  *
@@ -42,8 +45,10 @@ export function parseTrackCsv(text: string, source: string): TrackCsv {
   }
   const width = Math.max(columns.frame, columns.id, columns.x, columns.y) + 1;
   const log = new IssueLog();
-  const byFrame = new Map<number, { ids: number[]; xy: number[]; seen: Set<number> }>();
+  const byFrame = new Map<number, { ids: number[]; xy: number[]; seen: Map<number, number> }>();
   let used = 0;
+  let duplicateRows = 0;
+  let firstDuplicateLine = 0;
   for (const { line, fields } of rows) {
     if (fields.length < width) {
       log.add(line, 'skipped', `expected ${width} fields (frame,track_id,x,y), got ${fields.length}`);
@@ -67,12 +72,17 @@ export function parseTrackCsv(text: string, source: string): TrackCsv {
       continue;
     }
     let group = byFrame.get(frame);
-    if (!group) byFrame.set(frame, (group = { ids: [], xy: [], seen: new Set() }));
-    if (group.seen.has(id)) {
-      log.add(line, 'skipped', `track ${id} appears twice in frame ${frame}; the first row is kept`);
+    if (!group) byFrame.set(frame, (group = { ids: [], xy: [], seen: new Map() }));
+    const earlier = group.seen.get(id);
+    if (earlier !== undefined) {
+      if (group.xy[2 * earlier] === x && group.xy[2 * earlier + 1] === y) {
+        if (duplicateRows++ === 0) firstDuplicateLine = line;
+      } else {
+        log.add(line, 'skipped', `track ${id} appears twice in frame ${frame}; the first row is kept`);
+      }
       continue;
     }
-    group.seen.add(id);
+    group.seen.set(id, group.ids.length);
     group.ids.push(id);
     group.xy.push(x, y);
     used++;
@@ -86,10 +96,17 @@ export function parseTrackCsv(text: string, source: string): TrackCsv {
         '; expected CSV rows like 0,17,512.5,300.0',
     );
   }
+  if (duplicateRows > 0) {
+    log.add(
+      firstDuplicateLine,
+      'notice',
+      `${duplicateRows} row(s) repeat an earlier row exactly (same frame, track and position; first at line ${firstDuplicateLine}): dropped; was the file joined to itself?`,
+    );
+  }
   const frames = [...byFrame.entries()]
     .sort(([a], [b]) => a - b)
     .map(([frame, group]): TrackFrame => ({ frame, ids: Int32Array.from(group.ids), xy: Float32Array.from(group.xy) }));
-  return { frames, rows: used, issues: log.issues, issueCount: log.count };
+  return { frames, rows: used, issues: log.issues, issueCount: log.count, duplicateRows };
 }
 
 function isFiniteFloat32(value: number): boolean {
