@@ -1,11 +1,13 @@
 import { rmSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { RaqibError, isAreaZone, zoneRingsPx, type FrameAnalysis, type FrameMeta, type Zone } from '@raqib/core';
 import { AlertOutputs } from '../../analysis/alert-outputs.js';
 import { loadCalibrationFile, loadZonesFile } from '../../analysis/analysis-config-files.js';
 import { openAnalysisInput, openPointsAnalysisInput, type AnalysisInput } from '../../analysis/analysis-input.js';
 import { createOnnxDensityEstimator, modelPeopleScale } from '../../inference/index.js';
 import { loadTelemetryForVideo } from '../../ingest/telemetry-sidecar.js';
+import { checkAnalyzeOptions, PeopleScaleChoice, planAnalysisWork } from '../../input-limits/index.js';
 import { AlertStage } from '../../pipeline/alert-stage.js';
 import { analyzeStream } from '../../pipeline/analyze-stream.js';
 import { DensityStage } from '../../pipeline/density-stage.js';
@@ -145,6 +147,8 @@ export const analyzeCommand = defineCommand({
     'raqib analyze DJI_0002.MP4 --fps 5 --zones gates.geojson --notify notify.yaml --out out/flight2',
   ],
   async run({ positionals, options, io }) {
+    // Input limits (issue 10): every numeric option in range, with the reason, before any work.
+    checkAnalyzeOptions(options, { cores: availableParallelism() });
     const pointsPath = options.points;
     if (pointsPath !== undefined ? positionals.length !== 0 : positionals.length !== 1) {
       throw new RaqibError(
@@ -308,8 +312,10 @@ export const analyzeCommand = defineCommand({
       progress.done();
       await estimator?.close();
       await alertOutputs.close();
-      if (summary.frames === 0 && !signals.received) {
-        settled = await keepPreviousOrCommit(output, outPlan.hasPrevious, outDir, io);
+      if (summary.frames === 0) {
+        // Nothing analysed (or interrupted before the first frame): an empty folder replaces nothing.
+        const what = signals.received ? 'interrupted before the first frame' : 'no frame was analysed';
+        settled = await keepPreviousOrCommit(output, outPlan.hasPrevious, outDir, io, what);
       } else {
         await output.commit();
         settled = true;

@@ -14,10 +14,11 @@ export async function keepPreviousOrCommit(
   hasPrevious: boolean,
   outDir: string,
   io: CommandIo,
+  what = 'this run failed',
 ): Promise<boolean> {
   if (hasPrevious) {
     await output.discard();
-    io.stderr.write(`raqib analyze: note: this run failed; the previous results in ${outDir} were kept\n`);
+    io.stderr.write(`raqib analyze: note: ${what}; the previous results in ${outDir} were kept\n`);
   } else {
     await output.commit();
   }
