@@ -5,7 +5,8 @@ import type { CliRun } from './run-cli.js';
  * Outcome classes. Lower case: acceptable. Upper case: a bug the fuzz run fails on.
  * - `ok`: exit 0, nothing new on stderr;
  * - `warning-ok`: exit 0 with a one-line `raqib <cmd>: warning|note|skipped` the seed run did not print;
- * - `clean-error`: exit 1 or 2 with a message naming the input file (or option) at fault;
+ * - `clean-error`: exit 1 or 2 with a message naming the input file (or option) at fault, or exit 3/4
+ *   (analysis done, alerts dead-lettered / an optional output missing) with a `raqib <cmd>:` message;
  * - `UNCLEAR-ERROR`: exit 1 or 2, but the message does not say which file or option;
  * - `CRASH`: a stack trace, "unexpected error", a fatal V8 error, a signal, exit 13 (unsettled
  *   top-level await: a promise nothing settles), 133/134 (V8 abort), or exit 0 without the report;
@@ -93,6 +94,13 @@ export function classifyOutcome(
     if (pattern.test(run.stderr)) return result('CRASH', `${what}: ${first(pattern)}`);
   }
   if (run.signal) return result('CRASH', `killed by ${run.signal}`);
+  if (run.code === 3 || run.code === 4) {
+    // Documented partial successes (docs/exit-codes.md): alerts dead-lettered, an optional output not written.
+    const line = first(/^raqib \S+: /);
+    return line.startsWith('raqib ')
+      ? result('clean-error', line)
+      : result('UNCLEAR-ERROR', `exit ${run.code} without a message`);
+  }
   if (run.code !== 0 && run.code !== 1 && run.code !== 2) {
     const why = run.code === 13 ? ' (unsettled top-level await)' : run.code === 133 ? ' (V8 fatal error)' : '';
     return result('CRASH', `exit ${run.code}${why}: ${lines[lines.length - 1]?.slice(0, 200) ?? 'no message'}`);

@@ -54,7 +54,7 @@ export function analyzeFigures(report: unknown): Figures | undefined {
 }
 
 /** `raqib eval-tracks --format json`. */
-function trackFigures(report: unknown): Figures | undefined {
+export function trackFigures(report: unknown): Figures | undefined {
   const r = report as Report | null;
   if (!r || typeof r.mota !== 'number') return undefined;
   const keys = ['mota', 'idf1', 'idSwitches', 'matches', 'gtPoints', 'predPoints', 'frames'] as const;
@@ -64,10 +64,15 @@ function trackFigures(report: unknown): Figures | undefined {
 }
 
 /** `raqib eval --format json`. */
-function evalFigures(report: unknown): Figures | undefined {
+export function evalFigures(report: unknown): Figures | undefined {
   const r = report as Report | null;
   if (!r || typeof r.images !== 'number') return undefined;
   return { frames: r.images, count: r.totalTruth as number };
+}
+
+/** The figures of whichever command wrote the report (analyze, eval-tracks or eval). */
+export function reportFigures(report: unknown): Figures | undefined {
+  return analyzeFigures(report) ?? trackFigures(report) ?? evalFigures(report);
 }
 
 const GENERIC_TEXT = [...TEXT_MUTATORS, ...BYTE_MUTATORS.filter((m) => m.name !== 'extreme-int32')];
@@ -169,7 +174,7 @@ export function fuzzKinds(seeds: SeedFiles): FuzzKind[] {
       name: 'points',
       summary: 'points CSV: analyze --points',
       seeds: [pointsSeed],
-      mutators: [...GENERIC_TEXT, ...csvMutators({ frameStep: true, outOfFrame: { widthPx: 360 } })],
+      mutators: [...GENERIC_TEXT, ...csvMutators({ frameStep: true, withId: false, outOfFrame: { widthPx: 360 } })],
       figures: analyzeFigures,
     },
     {
@@ -178,7 +183,9 @@ export function fuzzKinds(seeds: SeedFiles): FuzzKind[] {
       seeds: trackSeeds,
       mutators: [
         ...GENERIC_TEXT,
-        ...csvMutators({ frameStep: false }).map((m) => (m.name === 'shuffle-rows' ? m : withoutExpectation(m))),
+        ...csvMutators({ frameStep: false, withId: true }).map((m) =>
+          m.name === 'shuffle-rows' ? m : withoutExpectation(m),
+        ),
       ],
       figures: trackFigures,
     },
@@ -362,7 +369,7 @@ export function fuzzKinds(seeds: SeedFiles): FuzzKind[] {
         { ...trackSeeds[0]!, name: 'tracks-options', target: '' },
       ],
       mutators: [],
-      figures: (report) => analyzeFigures(report) ?? trackFigures(report),
+      figures: reportFigures,
       mutateArgs: (seed, random) =>
         optionMutant(seed, random, seed.args[0] === 'eval-tracks' ? TRACKS_OPTION_VALUES : OPTION_VALUES),
     },

@@ -73,7 +73,8 @@ zones:
     kind: queue
 `;
 
-const NOTIFY_YAML = `# Fuzz seed: a terminal notifier and a webhook on a closed local port (delivery fails fast).
+const NOTIFY_YAML = `# Fuzz seed: a terminal notifier, and a webhook on a closed local port for critical alerts only (the
+# seed raises none; mutants that lower minSeverity must dead-letter and exit 3).
 allowedHosts: [127.0.0.1]
 flushTimeoutMs: 3000
 notifiers:
@@ -82,7 +83,7 @@ notifiers:
   - type: webhook
     url: http://127.0.0.1:9/raqib
     secretEnv: RAQIB_FUZZ_SECRET
-    minSeverity: warning
+    minSeverity: critical
     maxAttempts: 2
     initialDelayMs: 10
     maxDelayMs: 50

@@ -157,7 +157,11 @@ export const TEXT_MUTATORS: readonly Mutator[] = [
  * Edits for row-per-line CSV files (`frame,...`), with the answer each should give: rows reordered
  * must not change the figures; the whole file repeated must not double the count without a word.
  */
-export function csvMutators(options: { frameStep: boolean; outOfFrame?: { widthPx: number } }): Mutator[] {
+export function csvMutators(options: {
+  frameStep: boolean;
+  withId: boolean;
+  outOfFrame?: { widthPx: number };
+}): Mutator[] {
   const mutators: Mutator[] = [
     {
       name: 'shuffle-rows',
@@ -195,6 +199,26 @@ export function csvMutators(options: { frameStep: boolean; outOfFrame?: { widthP
       },
     },
   ];
+  mutators.push({
+    // A dense crowd: hundreds to thousands of extra people in the first frames (runaway work in
+    // trackers and matchers shows up as a HANG).
+    name: 'dense-rows',
+    apply(bytes, random) {
+      const parts = lines(bytes);
+      const frames = new Set(parts.flatMap((line) => (/^\s*\d+\s*,/.test(line) ? [Number(line.split(',')[0])] : [])));
+      const first = [...frames].sort((a, b) => a - b).slice(0, 30);
+      const perFrame = random.pick([300, 1000, 3000]);
+      const rows: string[] = [];
+      for (const frame of first) {
+        for (let k = 0; k < perFrame; k++) {
+          const x = ((k * 37) % 1900) + 0.5 * frame;
+          const y = ((k * 53) % 1060) + 0.25 * frame;
+          rows.push(options.withId ? `${frame},${100_000 + k},${x},${y}` : `${frame},${x},${y}`);
+        }
+      }
+      return join([...parts, ...rows], `${perFrame} extra rows in each of ${first.length} frames`);
+    },
+  });
   if (options.frameStep) {
     mutators.push({
       name: 'frame-step',
