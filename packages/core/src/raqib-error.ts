@@ -21,6 +21,20 @@ export type RaqibErrorCode =
   | 'OUTPUT_INVALID'
   /** An output could not be written (e.g. the video encoder failed). */
   | 'OUTPUT_FAILED'
+  /** The database could not be opened, migrated, read or written. */
+  | 'STORAGE_FAILED'
+  /** A stored thing (event, stream, alert, user, token) does not exist. */
+  | 'NOT_FOUND'
+  /** The request conflicts with the stored state (duplicate id, alert already resolved, ...). */
+  | 'CONFLICT'
+  /** No valid credentials (session, API token, password). */
+  | 'UNAUTHENTICATED'
+  /** Valid credentials whose role is below what the action needs. */
+  | 'FORBIDDEN'
+  /** Too many attempts (e.g. logins); retry later. */
+  | 'RATE_LIMITED'
+  /** The audit log's hash chain does not verify (a row was changed, removed or inserted). */
+  | 'AUDIT_CHAIN_BROKEN'
   | 'USAGE';
 
 /**
