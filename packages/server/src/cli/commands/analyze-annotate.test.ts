@@ -36,6 +36,21 @@ describe('analyze --annotate', () => {
       expect(existsSync(join(out, name))).toBe(true);
   }, 60_000);
 
+  it('a run that fails keeps the previous results whole', async () => {
+    const out = join(dir, 'kept');
+    const quiet = () => ({
+      stdout: new Writable({ write: (_chunk, _enc, done) => done() }),
+      stderr: new Writable({ write: (_chunk, _enc, done) => done() }),
+    });
+    expect(await main(['analyze', FRAMES, '--model', MODEL, '--out', out], quiet())).toBe(0);
+    const before = Object.fromEntries(readdirSync(out).map((name) => [name, readFileSync(join(out, name))]));
+    const failed = await main(['analyze', FRAMES, '--model', join(dir, 'no-such-model.onnx'), '--out', out], quiet());
+    expect(failed).toBe(1);
+    const after = Object.fromEntries(readdirSync(out).map((name) => [name, readFileSync(join(out, name))]));
+    expect(after).toEqual(before);
+    expect(readdirSync(dir).filter((name) => name.includes('.raqib-'))).toEqual([]);
+  }, 60_000);
+
   it('a failing encoder fails annotated.mp4 alone: one clear line, exit 4, summary.json and heatmap.png written', () => {
     // An "ffmpeg" that refuses to encode, first on the PATH of a real child process.
     const bin = join(dir, 'bin');
