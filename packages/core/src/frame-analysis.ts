@@ -39,7 +39,7 @@ export interface FlowField {
   /** Per-cell displacement in pixels per frame, camera motion removed. */
   dx: Float32Array;
   dy: Float32Array;
-  /** Global image motion (camera) in pixels per frame. */
+  /** Global image motion (camera) in pixels per frame; NaN when unknown (no texture to measure it on). */
   egoDxPx: number;
   egoDyPx: number;
 }

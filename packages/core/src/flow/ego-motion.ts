@@ -28,7 +28,10 @@ export interface EgoMotion {
   inliers: number;
   /** RMS distance of the inliers from the model, pixels. */
   residualPx: number;
-  /** False when too few pairs agreed: the model is then a fallback (see the estimator). */
+  /**
+   * False when too few pairs agreed: the model is then a fallback (see the estimator), or unknown
+   * (all numbers NaN, see {@link unknownEgoMotion}) when the image has no texture to measure it on.
+   */
   ok: boolean;
 }
 
@@ -53,6 +56,34 @@ const MINIMAL_SAMPLE: Record<EgoMotionModel, number> = { translation: 1, similar
 /** The identity ego motion (camera still), marked not ok. */
 export function identityEgoMotion(model: EgoMotionModel, centreXPx = 0, centreYPx = 0): EgoMotion {
   return finishMotion(model, [1, 0, 0, 1, 0, 0], centreXPx, centreYPx, 0, 0, false);
+}
+
+/**
+ * The camera motion when nothing in the image can tell it (no texture: a blank or flat frame): every
+ * number is NaN, `ok` is false. Check with {@link isEgoMotionKnown}; never subtract it from a flow.
+ */
+export function unknownEgoMotion(model: EgoMotionModel): EgoMotion {
+  return {
+    model,
+    m11: NaN,
+    m12: NaN,
+    m21: NaN,
+    m22: NaN,
+    txPx: NaN,
+    tyPx: NaN,
+    centreDxPx: NaN,
+    centreDyPx: NaN,
+    scale: NaN,
+    rotationDeg: NaN,
+    inliers: 0,
+    residualPx: NaN,
+    ok: false,
+  };
+}
+
+/** False for {@link unknownEgoMotion}: the camera's motion could not be measured on this frame. */
+export function isEgoMotionKnown(ego: EgoMotion): boolean {
+  return Number.isFinite(ego.centreDxPx) && Number.isFinite(ego.centreDyPx);
 }
 
 /** A pure camera translation by (`dxPx`, `dyPx`) pixels per frame, marked not ok (a fallback). */

@@ -5,9 +5,18 @@ export interface GlobalShift {
   /** Shift of the image content from `template` to `target`, pixels (sub-pixel refined). */
   dxPx: number;
   dyPx: number;
-  /** Mean absolute difference at the best shift (gray levels), Infinity when no search was possible. */
+  /**
+   * Mean absolute difference at the best shift (gray levels); Infinity when no search was possible
+   * (images too small) or no shift fits better than another (no texture: a blank frame, fog, water).
+   */
   meanAbsDiff: number;
 }
+
+/**
+ * Below this spread of the scores over the searched shifts (gray levels of mean absolute difference),
+ * no shift is better than another: the images have no texture to align, and the shift is unknown.
+ */
+export const MIN_SHIFT_COST_SPREAD = 0.25;
 
 /**
  * Exhaustive search for the one translation that best aligns two small images: the shift `s` with
@@ -16,6 +25,9 @@ export interface GlobalShift {
  * a parabola through the neighbouring scores. Radii above 4 pixels are searched coarse to fine (on
  * half-size images first, then within 2 pixels here), so the cost stays small. Meant for a coarse
  * pyramid level, to seed Lucas-Kanade when the camera moved further than the pyramid can reach.
+ * When every shift scores about the same (spread below {@link MIN_SHIFT_COST_SPREAD}), the images
+ * have no texture and the result is "no search possible" (`meanAbsDiff` Infinity), not the first
+ * shift tried, which would read as a camera move of the whole search radius.
  */
 export function searchGlobalShift(
   template: GrayImage,
@@ -59,6 +71,7 @@ export function searchGlobalShift(
   const tData = template.data;
   const gData = target.data;
   let best = 0;
+  let worst = 0;
   for (let sy = -r; sy <= r; sy++) {
     for (let sx = -r; sx <= r; sx++) {
       const ox = px + sx;
@@ -77,7 +90,11 @@ export function searchGlobalShift(
       const k = (sy + r) * side + (sx + r);
       costs[k] = sum / n;
       if ((costs[k] as number) < (costs[best] as number)) best = k;
+      if ((costs[k] as number) > (costs[worst] as number)) worst = k;
     }
+  }
+  if (side > 1 && (costs[worst] as number) - (costs[best] as number) < MIN_SHIFT_COST_SPREAD) {
+    return { dxPx: priorDxPx, dyPx: priorDyPx, meanAbsDiff: Infinity };
   }
   const bx = (best % side) - r;
   const by = Math.floor(best / side) - r;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowField } from '../frame-analysis.js';
-import { applyEgoMotion } from './ego-motion.js';
+import { applyEgoMotion, isEgoMotionKnown } from './ego-motion.js';
+import { searchGlobalShift } from './global-shift-search.js';
 import { GridFlowEstimator, type GridFlowResult } from './grid-flow-estimator.js';
 import { makeNoiseTexture, renderFlowScene, type FlowSceneFrame } from './synthetic-flow-scene.js';
 import { zoneFlowMetrics } from './zone-flow-metrics.js';
@@ -164,5 +165,47 @@ describe('counterflow from image motion', () => {
     expect(still.directionDeg).toBeUndefined();
     const noFloor = zoneFlowMetrics(flow, null, { dtS: 1 / 30, minDisplacementPx: 0, minMovingShare: 0 });
     expect(noFloor.counterflowShare).toBeGreaterThan(0.3);
+  });
+
+  it('leaves the camera motion unknown on blank frames (no texture) instead of reading a shift', () => {
+    for (const [width, height, grey] of [
+      [960, 540, 130],
+      [1920, 1080, 128],
+      [480, 270, 0],
+    ] as const) {
+      const estimator = new GridFlowEstimator();
+      const blank = { width, height, rgb: new Uint8Array(width * height * 3).fill(grey) };
+      expect(estimator.update(blank)).toBeNull();
+      for (let k = 0; k < 3; k++) {
+        const { ego, flow, validCells } = estimator.update(blank)!;
+        expect(isEgoMotionKnown(ego)).toBe(false);
+        expect(ego.ok).toBe(false);
+        expect(flow.egoDxPx).toBeNaN();
+        expect(flow.egoDyPx).toBeNaN();
+        expect(validCells).toBe(0);
+      }
+    }
+  });
+
+  it('measures the camera again once texture returns after blank frames', () => {
+    const estimator = new GridFlowEstimator();
+    const blank = { width: W, height: H, rgb: new Uint8Array(W * H * 3).fill(130) };
+    estimator.update(blank);
+    expect(isEgoMotionKnown(estimator.update(blank)!.ego)).toBe(false);
+    estimator.update(renderFlowScene(texture, { widthPx: W, heightPx: H, noiseSeed: 1 }));
+    const { ego } = estimator.update(
+      renderFlowScene(texture, { widthPx: W, heightPx: H, noiseSeed: 2, camera: { dxPx: 3 } }),
+    )!;
+    expect(isEgoMotionKnown(ego)).toBe(true);
+    expect(Math.abs(ego.centreDxPx - 3)).toBeLessThan(0.5);
+  });
+});
+
+describe('searchGlobalShift', () => {
+  it('finds no shift between flat images (every shift fits equally) rather than the first one tried', () => {
+    const flat = { width: 120, height: 68, data: new Float32Array(120 * 68).fill(128) };
+    const shift = searchGlobalShift(flat, flat, 0, 0, 24);
+    expect(shift.meanAbsDiff).toBe(Infinity);
+    expect([shift.dxPx, shift.dyPx]).toEqual([0, 0]);
   });
 });

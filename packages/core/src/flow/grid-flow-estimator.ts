@@ -1,7 +1,13 @@
 import type { FlowField } from '../frame-analysis.js';
 import { RaqibError } from '../raqib-error.js';
 import type { RgbImage } from '../rgb-image.js';
-import { fitEgoMotion, translationEgoMotion, type EgoMotion, type EgoMotionModel } from './ego-motion.js';
+import {
+  fitEgoMotion,
+  translationEgoMotion,
+  unknownEgoMotion,
+  type EgoMotion,
+  type EgoMotionModel,
+} from './ego-motion.js';
 import { searchGlobalShift } from './global-shift-search.js';
 import { buildGrayPyramid, rgbToGrayDownsampled, type GrayImage, type GrayPyramid } from './gray-pyramid.js';
 import { createPointTracks, trackPointsPyramidal, type PointTracks } from './lucas-kanade.js';
@@ -54,10 +60,11 @@ export interface GridFlowResult {
   /**
    * The crowd's own motion per cell from the previous frame to this one (camera motion removed),
    * pixels per frame, on a grid aligned with *this* frame. Cells without a reliable match are NaN.
-   * `egoDxPx/egoDyPx` is the camera-induced motion at the image centre.
+   * `egoDxPx/egoDyPx` is the camera-induced motion at the image centre. When the camera motion is
+   * unknown (no texture), every cell and `egoDxPx/egoDyPx` are NaN.
    */
   flow: FlowField;
-  /** The full camera model (shift, rotation, zoom) that was removed. */
+  /** The full camera model (shift, rotation, zoom) that was removed; {@link unknownEgoMotion} when unmeasurable. */
   ego: EgoMotion;
   /** Cells with a reliable match (non-NaN flow). */
   validCells: number;
@@ -208,15 +215,18 @@ export class GridFlowEstimator {
       centreXPx: centreX,
       centreYPx: centreY,
     });
+    let known = true;
     if (!ego.ok) {
-      // Too little agreement for a model: fall back on the global shift (or the last known motion).
-      ego = seedFromSearch ? translationEgoMotion(-seedDx * f, -seedDy * f) : translationEgoMotion(0, 0);
+      // Too little agreement for a model: fall back on the global shift. Without one (no texture to
+      // align, e.g. a blank frame) the camera motion is unknown: no number, and no crowd motion.
+      known = seedFromSearch;
+      ego = seedFromSearch ? translationEgoMotion(-seedDx * f, -seedDy * f) : unknownEgoMotion(o.egoModel);
     }
     const dx = new Float32Array(n);
     const dy = new Float32Array(n);
     let validCells = 0;
     for (let i = 0; i < n; i++) {
-      if (!tracks.valid[i]) {
+      if (!known || !tracks.valid[i]) {
         dx[i] = NaN;
         dy[i] = NaN;
         continue;
@@ -227,8 +237,8 @@ export class GridFlowEstimator {
       dy[i] = (layout.fullY[i] as number) - (ego.m21 * px + ego.m22 * py + ego.tyPx);
       validCells++;
     }
-    this.priorDxPx = ego.centreDxPx;
-    this.priorDyPx = ego.centreDyPx;
+    this.priorDxPx = known ? ego.centreDxPx : 0;
+    this.priorDyPx = known ? ego.centreDyPx : 0;
     const flow: FlowField = {
       cols: layout.cols,
       rows: layout.rows,

@@ -107,4 +107,31 @@ describe('FlowStage', () => {
     expect(warnings[0]).toMatch(/too small/);
     expect((stage.finish() as { flow: { skippedFrames: number } }).flow.skippedFrames).toBe(3);
   });
+
+  it('gives no camera shift and no crowd motion on a blank video (no texture), and says so', () => {
+    const stage = new FlowStage();
+    const blank: RgbImage = { width: W, height: H, rgb: new Uint8Array(W * H * 3).fill(130) };
+    for (let k = 0; k < 5; k++) {
+      const c = context(k, k * 0.2, blank);
+      stage.process(c);
+      expect(c.analysis.flow).toBeUndefined();
+      expect(flowFrameInfo(c.analysis)).toBeUndefined(); // the tracker and zones get no camera motion
+    }
+    const summary = stage.finish() as { flow: Record<string, unknown> };
+    expect(summary.flow).toMatchObject({ frames: 0, unknownCameraMotionFrames: 4, meanCameraShiftPxPerFrame: null });
+    const quality = stage.dataQuality();
+    expect(quality.counts).toEqual({ framesWithUnknownCameraMotion: 4 });
+    expect(quality.warnings).toEqual([
+      expect.stringMatching(/^camera motion unknown on 4 frame\(s\) \(first at 0\.20 s\)/),
+    ]);
+    expect(quality.overLimit).toBe(false);
+  });
+
+  it('reports nothing for a textured pan', () => {
+    const stage = new FlowStage();
+    for (let k = 0; k < 3; k++) stage.process(context(k, k * 0.2, panFrame(k)));
+    expect(stage.dataQuality().warnings).toEqual([]);
+    const flow = (stage.finish() as { flow: { meanCameraShiftPxPerFrame: number } }).flow;
+    expect(flow.meanCameraShiftPxPerFrame).toBeCloseTo(2, 0);
+  });
 });

@@ -1,5 +1,6 @@
 import {
   GridFlowEstimator,
+  isEgoMotionKnown,
   isRaqibError,
   zoneFlowMetrics,
   type EgoMotion,
@@ -7,6 +8,7 @@ import {
   type GridFlowOptions,
   type ZoneFlowMetrics,
 } from '@raqib/core';
+import type { DataQualityPart } from './data-quality.js';
 import type { FrameContext, Stage } from './stage.js';
 
 /** Options of {@link FlowStage}: the flow estimator's options plus stream handling. */
@@ -47,7 +49,9 @@ export function flowFrameInfo(analysis: FrameAnalysis): FlowFrameInfo | undefine
 /**
  * Dense crowd motion per frame: sets `analysis.flow` (the crowd's own motion per grid cell in pixels
  * per frame, camera motion removed, NaN where unreliable) from this frame and the previous analysed
- * one. Needs decoded pixels; the first frame, frames after a gap or without pixels get no flow.
+ * one. Needs decoded pixels; the first frame, frames after a gap or without pixels get no flow, and
+ * so do frames whose camera motion is unknown (no texture to measure it on, e.g. blank frames): their
+ * crowd motion cannot be separated from the camera's, so no speed or direction is given for them.
  * Whole-frame metrics are converted to m/s with `analysis.frame.gsdMPerPx` and the interval between
  * consecutive `analysis.timeS`. Run it after the density stage so the metrics are weighted by people.
  */
@@ -63,6 +67,8 @@ export class FlowStage implements Stage {
   private validShareSum = 0;
   private egoShiftSum = 0;
   private skipped = 0;
+  private unknownEgoFrames = 0;
+  private firstUnknownEgoTimeS: number | null = null;
 
   constructor(private readonly options: FlowStageOptions = {}) {
     const { maxGapS, onWarning: _onWarning, nowMs, ...flowOptions } = options;
@@ -104,6 +110,11 @@ export class FlowStage implements Stage {
       return;
     }
     if (!result) return;
+    if (!isEgoMotionKnown(result.ego)) {
+      this.unknownEgoFrames++;
+      this.firstUnknownEgoTimeS ??= timeS;
+      return;
+    }
     const frame = zoneFlowMetrics(result.flow, null, {
       dtS: intervalS,
       ...(analysis.frame.gsdMPerPx ? { gsdMPerPx: analysis.frame.gsdMPerPx } : {}),
@@ -126,9 +137,31 @@ export class FlowStage implements Stage {
     this.egoShiftSum += Math.hypot(result.ego.centreDxPx, result.ego.centreDyPx);
   }
 
+  /** Frames whose camera motion was unknown (no texture), as a warning: their crowd motion is not measured. */
+  dataQuality(): DataQualityPart {
+    const unknown = this.unknownEgoFrames;
+    const warnings =
+      unknown === 0
+        ? []
+        : [
+            `camera motion unknown on ${unknown} frame(s) (first at ${(this.firstUnknownEgoTimeS ?? 0).toFixed(2)} s): ` +
+              'no texture to measure it on (blank or featureless frames); crowd speed and direction are not given for them',
+          ];
+    return { section: 'flow', counts: { framesWithUnknownCameraMotion: unknown }, warnings, overLimit: false };
+  }
+
   finish(): Record<string, unknown> {
     const frames = this.computeMs.length;
-    if (frames === 0) return { flow: { frames: 0, skippedFrames: this.skipped } };
+    if (frames === 0) {
+      return {
+        flow: {
+          frames: 0,
+          skippedFrames: this.skipped,
+          unknownCameraMotionFrames: this.unknownEgoFrames,
+          meanCameraShiftPxPerFrame: null,
+        },
+      };
+    }
     const sorted = [...this.computeMs].sort((a, b) => a - b);
     const at = (q: number): number => sorted[Math.min(frames - 1, Math.floor(q * frames))] as number;
     const round = (v: number, digits: number): number => Number(v.toFixed(digits));
@@ -136,6 +169,7 @@ export class FlowStage implements Stage {
       flow: {
         frames,
         skippedFrames: this.skipped,
+        unknownCameraMotionFrames: this.unknownEgoFrames,
         medianMs: round(at(0.5), 2),
         p95Ms: round(at(0.95), 2),
         meanValidShare: round(this.validShareSum / frames, 3),
