@@ -32,6 +32,7 @@ import { defineCommand } from '../command-spec.js';
 import { InterruptSignals, interruptExitCode } from '../interrupt-signals.js';
 import { endOfRun, keepPreviousOrCommit } from './analyze-run-end.js';
 import { ProgressReporter } from '../progress-reporter.js';
+import { responsiveSource } from '../responsive-source.js';
 import { summaryTable } from './analyze-summary-table.js';
 
 export const analyzeCommand = defineCommand({
@@ -284,7 +285,7 @@ export const analyzeCommand = defineCommand({
       const progress = new ProgressReporter(io, input.durationS, options.start ?? 0);
       let summary: AnalysisSummary;
       try {
-        summary = await analyzeStream(input.source, stages, sinks, {
+        summary = await analyzeStream(responsiveSource(input.source), stages, sinks, {
           frameIntervalS: input.frameIntervalS ?? 1 / input.fps, // points files may step by N frames
           onProgress: ({ frames, timeS }) => progress.update(frames, timeS),
           signal: signals.signal,
