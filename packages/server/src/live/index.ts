@@ -1,0 +1,25 @@
+export {
+  ffmpegLiveInput,
+  ffmpegLiveArgs,
+  liveInputKind,
+  redactUrl,
+  type FfmpegLiveInputOptions,
+  type LiveInputKind,
+} from './ffmpeg-live-input.js';
+export { LatestFrameMailbox, type MailboxCounters } from './latest-frame-mailbox.js';
+export { LiveFrameSource, type LiveFrameSourceOptions, type LiveSourceStats } from './live-frame-source.js';
+export type { LiveInput, LiveInputEnd, LiveInputFactory, LiveInputHandlers } from './live-input.js';
+export { PpmFrameParser, MAX_FRAME_PIXELS } from './ppm-frame-parser.js';
+export {
+  StreamSupervisor,
+  DEFAULT_BACKOFF_INITIAL_MS,
+  DEFAULT_BACKOFF_MAX_MS,
+  DEFAULT_STALL_TIMEOUT_MS,
+  DEFAULT_START_GRACE_MS,
+  DEFAULT_TICK_MS,
+  type StreamHealth,
+  type StreamState,
+  type StreamSupervisorOptions,
+  type StreamTransition,
+} from './stream-supervisor.js';
+export { systemClock, type SupervisorClock, type TimerHandle } from './supervisor-clock.js';
