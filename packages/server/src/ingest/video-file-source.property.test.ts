@@ -71,7 +71,7 @@ describe('VideoFileSource properties (real ffmpeg)', () => {
           expect(error.message).toContain(path);
         }
       }),
-      { numRuns: 12, seed: 100 },
+      { numRuns: 8, seed: 100 },
     );
   });
 });
