@@ -23,3 +23,6 @@ export {
   type StreamTransition,
 } from './stream-supervisor.js';
 export { systemClock, type SupervisorClock, type TimerHandle } from './supervisor-clock.js';
+export { keySetAuthorizer, STREAM_KEY_PATTERN, type PublishAuthorizer } from './publish-key-authorizer.js';
+export { RtmpIngest, type RtmpIngestOptions } from './rtmp-ingest.js';
+export { rtmpIngestConfig, DEFAULT_RTMP_MODULE_PATH, type RtmpIngestConfigParams } from './rtmp-ingest-config.js';
