@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import type { FrameAnalysis, FrameMeta, RgbImage } from '@raqib/core';
 import { FfmpegEncoder } from '../ingest/ffmpeg-encoder.js';
 import { drawText } from './draw/bitmap-text.js';
@@ -11,6 +12,20 @@ export interface ZoneOutline {
   zoneId: string;
   pointsPx: ReadonlyArray<readonly [number, number]>;
   closed: boolean;
+}
+
+/**
+ * The annotated frame scaled to fit `widthPx` x `heightPx`, centred on black: an image folder may mix
+ * sizes, and the video keeps the size of its first frame (its frames used to be left out).
+ */
+async function letterbox(image: RgbImage, widthPx: number, heightPx: number): Promise<Uint8Array> {
+  const raw = { width: image.width, height: image.height, channels: 3 as const };
+  const data = await sharp(image.rgb, { raw })
+    .resize(widthPx, heightPx, { fit: 'contain', background: { r: 0, g: 0, b: 0 } })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /**
@@ -29,9 +44,8 @@ export class AnnotatedVideoSink implements AbortableSink {
 
   async write(analysis: FrameAnalysis, image?: RgbImage): Promise<void> {
     if (!image) return;
-    if (!this.encoder) this.encoder = new FfmpegEncoder(this.path, image.width, image.height, this.fps);
-    if (image.width !== this.encoder.width || image.height !== this.encoder.height) return;
-    this.canvas ??= new Uint8Array(image.rgb.length);
+    const encoder = (this.encoder ??= new FfmpegEncoder(this.path, image.width, image.height, this.fps));
+    if (this.canvas?.length !== image.rgb.length) this.canvas = new Uint8Array(image.rgb.length);
     this.canvas.set(image.rgb);
     const canvas: RgbImage = { width: image.width, height: image.height, rgb: this.canvas };
     if (analysis.density) {
@@ -53,7 +67,8 @@ export class AnnotatedVideoSink implements AbortableSink {
       }
     }
     drawText(canvas, `N ${Math.round(analysis.count)}  T ${analysis.timeS.toFixed(1)}s`, 8, 8, [255, 255, 255], 3);
-    await this.encoder.write(canvas.rgb);
+    const sameSize = canvas.width === encoder.width && canvas.height === encoder.height;
+    await encoder.write(sameSize ? canvas.rgb : await letterbox(canvas, encoder.width, encoder.height));
   }
 
   async close(): Promise<void> {
