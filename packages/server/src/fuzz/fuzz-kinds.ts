@@ -125,9 +125,13 @@ function optionMutant(seed: FuzzSeed, random: FuzzRandom, table: Record<string, 
     changed.push(`${option} ${value}`);
   }
   if (seed.name.startsWith('image') && random.chance(0.5)) args.push('--annotate');
+  // A clean error names the option (with or without its dashes), or the path given to it; short
+  // numeric values are not names (a '0' appears in any message).
   const names = changed.flatMap((text) => {
     const [option, value] = text.split(' ') as [string, string];
-    return value === '' ? [option] : [option, value];
+    return /[/a-z]/i.test(value) && value.length >= 4 && !/^-?(NaN|Infinity)$/.test(value)
+      ? [option.slice(2), value]
+      : [option.slice(2)];
   });
   return { args, names, detail: changed.join(', ') + (args.includes('--annotate') ? ' --annotate' : '') };
 }

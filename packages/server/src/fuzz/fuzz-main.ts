@@ -9,13 +9,14 @@ import { fuzzKinds, type FuzzKind } from './fuzz-kinds.js';
 import { buildSeedFiles } from './fuzz-seeds.js';
 import { emptyTally, outcomeTable } from './outcome-table.js';
 import { saveReproducer } from './save-reproducer.js';
-import { REPO_ROOT } from './run-cli.js';
+import { snapshotBuild } from './build-snapshot.js';
+import { REPO_ROOT, useRaqibBin } from './run-cli.js';
 
 // `npm run fuzz`: mutated inputs of every kind through the real CLI, each outcome classified; exits 1
 // on any crash, hang, unclear error or silent wrong result. See docs/reliability.md.
 
 const USAGE = `usage: npm run fuzz -- [--per-kind N] [--seed S] [--timeout-s T] [--jobs J] [--kinds a,b]
-                       [--case KIND:INDEX] [--save DIR | --no-save] [--report FILE] [--keep]
+                       [--case KIND:INDEX] [--save DIR | --no-save] [--report FILE] [--keep] [--live-build]
   --per-kind N    mutated inputs per kind (default 91: 1,001 inputs over the 11 kinds)
   --seed S        run seed: the same seed gives the same inputs (default 1)
   --timeout-s T   a run still going after T seconds is a HANG (default 60)
@@ -69,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
       'no-save': { type: 'boolean', default: false },
       report: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'live-build': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -88,6 +90,7 @@ async function main(argv: string[]): Promise<number> {
   const work = await mkdtemp(join(tmpdir(), 'raqib-fuzz-'));
   const started = performance.now();
   try {
+    if (!values['live-build']) useRaqibBin(await snapshotBuild(work));
     const seeds = await buildSeedFiles(work);
     let kinds = fuzzKinds(seeds);
     const only = values.case ? values.case.split(':')[0] : values.kinds;

@@ -3,6 +3,12 @@ import { fileURLToPath } from 'node:url';
 
 /** The `raqib` launcher of this checkout (packages/server/bin/raqib.js). */
 export const RAQIB_BIN = fileURLToPath(new URL('../../bin/raqib.js', import.meta.url));
+let raqibBin = RAQIB_BIN;
+
+/** Runs later calls of {@link runCli} with another launcher (a snapshot of the build). */
+export function useRaqibBin(path: string): void {
+  raqibBin = path;
+}
 /** The repository root (for `{repo}` in case arguments). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -29,7 +35,7 @@ export function runCli(
   options: { cwd: string; timeoutMs: number; env?: NodeJS.ProcessEnv; maxOldSpaceMb?: number },
 ): Promise<CliRun> {
   const started = performance.now();
-  const nodeArgs = [`--max-old-space-size=${options.maxOldSpaceMb ?? 2048}`, RAQIB_BIN, ...args];
+  const nodeArgs = [`--max-old-space-size=${options.maxOldSpaceMb ?? 2048}`, raqibBin, ...args];
   const child = spawn(process.execPath, nodeArgs, {
     cwd: options.cwd,
     env: { ...process.env, RAQIB_LOG_LEVEL: 'warn', NO_COLOR: '1', ...options.env },
