@@ -9,6 +9,7 @@ import {
   multiplyHomography,
   normalizeHomography,
   scaleHomography,
+  translateHomography,
 } from './homography.js';
 import type { PointXY } from './polygon.js';
 import { singularValueDecomposition } from './singular-value-decomposition.js';
@@ -138,5 +139,20 @@ describe('estimateHomographyRansac', () => {
     const b = estimateHomographyRansac(src, dst, { seed: 3 })!;
     expect(Array.from(a.homography)).toEqual(Array.from(b.homography));
     expect(a.inliers[3]).toBe(false);
+  });
+});
+
+describe('invertHomography: singular or not', () => {
+  it('inverts a 3 cm/px ground map placed 11 km from its origin (a GPS glitch once read as singular)', () => {
+    const h = multiplyHomography(translateHomography(0, 11_120), scaleHomography(0.03, -0.03));
+    const inverse = invertHomography(h);
+    const [x, y] = applyHomography(inverse, applyHomography(h, [960, 540]));
+    expect(x).toBeCloseTo(960, 6);
+    expect(y).toBeCloseTo(540, 6);
+  });
+
+  it('still refuses a map that sends every point onto one line', () => {
+    expect(() => invertHomography(Float64Array.of(1, 2, 3, 2, 4, 6, 0, 0, 1))).toThrow(RangeError);
+    expect(() => invertHomography(Float64Array.of(0.03, 0, 5, 0, 0, 7, 0, 0, 1))).toThrow(/singular/);
   });
 });

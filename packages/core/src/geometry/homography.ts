@@ -47,11 +47,17 @@ export function homographyDeterminant(h: Homography): number {
   );
 }
 
-/** Inverse transform; throws a RangeError when `h` is singular. */
+/**
+ * Inverse transform; throws a RangeError when `h` is singular. Singular means the determinant is tiny
+ * against the product of the column lengths (Hadamard's bound, which it reaches for orthogonal
+ * columns): unlike a bound from the largest entry, this does not mistake a well-conditioned map with a
+ * large translation (a ground frame kilometres from its origin, in metres) for a degenerate one.
+ */
 export function invertHomography(h: Homography): Homography {
   const det = homographyDeterminant(h);
-  const scale = Math.max(...Array.from(h, Math.abs));
-  if (!Number.isFinite(det) || Math.abs(det) <= 1e-14 * scale * scale * scale) {
+  const column = (c: number): number => Math.hypot(h[c]!, h[3 + c]!, h[6 + c]!);
+  const bound = column(0) * column(1) * column(2);
+  if (!Number.isFinite(det) || !(Math.abs(det) > 1e-12 * bound)) {
     throw new RangeError('homography is singular (all points map onto a line); it has no inverse');
   }
   const [a, b, c, d, e, f, g, k, l] = Array.from(h) as [

@@ -70,10 +70,15 @@ export function parseDjiSrtBody(body: string, gpsOrder: GpsOrder = 'auto'): DjiS
     const key = m[1]!.toLowerCase();
     if (!kv.has(key)) kv.set(key, m[2]!);
   }
+  // A value that does not fit a double (e.g. 400 nines) reads as Infinity: ignored, with a warning.
   const num = (...keys: string[]): number | undefined => {
     for (const k of keys) {
       const v = kv.get(k);
-      if (v !== undefined) return Number(v);
+      if (v === undefined) continue;
+      const value = Number(v);
+      if (Number.isFinite(value)) return value;
+      warnings.push(`${k} '${v.length > 24 ? `${v.slice(0, 24)}...` : v}' is not a finite number; ignored`);
+      return undefined;
     }
     return undefined;
   };
@@ -140,7 +145,8 @@ export function parseDjiSrtBody(body: string, gpsOrder: GpsOrder = 'auto'): DjiS
     const focal = focalMm(focalRaw);
     const zoomRaw = kv.get('dzoom_ratio') ?? DZOOM.exec(text)?.[1];
     const zoom = zoomRaw !== undefined ? zoomRatio(zoomRaw) : 1;
-    if (focal > 0) pose.focalLength35mm = focal * (zoom > 0 ? zoom : 1);
+    const focal35mm = focal * (zoom > 0 && Number.isFinite(zoom) ? zoom : 1);
+    if (focal > 0 && Number.isFinite(focal35mm)) pose.focalLength35mm = focal35mm;
     else warnings.push(`focal_len ${focalRaw} is not a focal length; ignored`);
   }
 

@@ -1,10 +1,13 @@
 import type { CameraPose } from '../frame-analysis.js';
 import type { TelemetryRecord } from './dji-srt.js';
+import type { TelemetryOutlierReport } from './telemetry-outliers.js';
 
 /** Options for {@link TelemetryTrack}. */
 export interface TelemetryTrackOptions {
   /** A time this far (ms) before the first or after the last record still gets the nearest record. Default 2000. */
   maxGapMs?: number;
+  /** The records left out of `records` as impossible jumps (see `rejectTelemetryOutliers`), for reports. */
+  outliers?: TelemetryOutlierReport;
 }
 
 function lerp(a: number, b: number, t: number): number {
@@ -35,6 +38,8 @@ const ANGLE_KEYS = ['gimbalYawDeg', 'headingDeg'] as const;
  */
 export class TelemetryTrack {
   readonly records: readonly TelemetryRecord[];
+  /** Records that were left out before the track was built (impossible jumps), when checked. */
+  readonly outliers: TelemetryOutlierReport | undefined;
   private readonly starts: Float64Array;
   private readonly maxGapMs: number;
 
@@ -42,6 +47,7 @@ export class TelemetryTrack {
     this.records = [...records].sort((a, b) => a.startMs - b.startMs);
     this.starts = Float64Array.from(this.records, (r) => r.startMs);
     this.maxGapMs = options.maxGapMs ?? 2000;
+    this.outliers = options.outliers;
   }
 
   get length(): number {

@@ -4,6 +4,7 @@ import {
   describeTelemetryProblems,
   parseDjiSrt,
   RaqibError,
+  rejectTelemetryOutliers,
   TelemetryTrack,
   withCourseHeading,
   type DjiSrtOptions,
@@ -19,8 +20,9 @@ export interface TelemetrySidecar {
   /** Parsed records, layout and skipped blocks. */
   telemetry: DjiSrtTelemetry;
   /**
-   * The records indexed by time for per-frame lookups (`track.poseAt(frame.ptsMs)`), with the heading
-   * filled from the course over ground where the drone does not write one.
+   * The records indexed by time for per-frame lookups (`track.poseAt(frame.ptsMs)`), without records
+   * whose position or altitude jumped beyond what a drone can fly (`track.outliers` lists them), with
+   * the heading filled from the course over ground where the drone does not write one.
    */
   track: TelemetryTrack;
 }
@@ -58,7 +60,8 @@ function decodeText(bytes: Buffer): string {
 }
 
 /**
- * Reads and parses a DJI .SRT sidecar. Skipped blocks are logged once as a warning. Throws
+ * Reads and parses a DJI .SRT sidecar, leaving out records that jump beyond physical limits (see
+ * `rejectTelemetryOutliers`). Skipped blocks are logged once as a warning. Throws
  * `TELEMETRY_INVALID` naming the file when it cannot be read or holds no telemetry block.
  */
 export async function loadTelemetrySidecar(
@@ -78,7 +81,9 @@ export async function loadTelemetrySidecar(
     const log = options.logger ?? moduleLogger('telemetry');
     log.warn({ file: path, problems: telemetry.problems.length }, describeTelemetryProblems(path, telemetry.problems));
   }
-  return { path, telemetry, track: new TelemetryTrack(withCourseHeading(telemetry.records)) };
+  // Outliers go before the course is derived: one 11 km GPS glitch would turn every nearby heading.
+  const { records, report } = rejectTelemetryOutliers(telemetry.records);
+  return { path, telemetry, track: new TelemetryTrack(withCourseHeading(records), { outliers: report }) };
 }
 
 /**

@@ -18,7 +18,7 @@ export interface DataQualityPart {
 
 /** Anything (a frame source, a stage) that can say what was wrong in its data once the run is over. */
 export interface DataQualityReporter {
-  dataQuality(): DataQualityPart | undefined;
+  dataQuality(): DataQualityPart | readonly DataQualityPart[] | undefined;
 }
 
 /** `summary.json`'s `dataQuality`: `ok`, every warning, and one object of counts per section. */
@@ -44,9 +44,11 @@ export function isDataQualityReporter<T>(value: T): value is T & DataQualityRepo
 }
 
 /** Merges the parts of every reporter into one report (sections in the order given). */
-export function dataQualityReport(parts: ReadonlyArray<DataQualityPart | undefined>): DataQualityReport {
+export function dataQualityReport(
+  parts: ReadonlyArray<DataQualityPart | readonly DataQualityPart[] | undefined>,
+): DataQualityReport {
   const report: DataQualityReport = { ok: true, warnings: [] };
-  for (const part of parts) {
+  for (const part of parts.flat()) {
     if (!part) continue;
     report[part.section] = { ...report[part.section], ...part.counts };
     report.warnings.push(...part.warnings);
