@@ -1,4 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -78,6 +88,19 @@ describe('StagedOutputFolder', () => {
     expect(readdirSync(out).sort()).toEqual([OUTPUT_MARKER, 'summary.json']); // no old heatmap.png
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toEqual({ label: 'new' });
     expect(readdirSync(dir)).toEqual(['run']);
+  });
+
+  it('a symbolic link to a previous run: the folder it names is replaced, the link stays', async () => {
+    const dir = tempDir();
+    previousRun(join(dir, 'real'), 'old');
+    symlinkSync(join(dir, 'real'), join(dir, 'link'));
+    const plan = await checkOutputFolder(join(dir, 'link'));
+    expect(plan.path).toBe(join(dir, 'real'));
+    const staged = await StagedOutputFolder.create(plan);
+    writeFileSync(join(staged.stagingPath, 'summary.json'), '{"label":"new"}');
+    await staged.commit();
+    expect(JSON.parse(readFileSync(join(dir, 'link/summary.json'), 'utf8'))).toEqual({ label: 'new' });
+    expect(lstatSync(join(dir, 'link')).isSymbolicLink()).toBe(true);
   });
 
   it('discard keeps the previous run as it was', async () => {

@@ -29,7 +29,7 @@ const SYSTEM_ROOTS = ['/proc', '/sys', '/dev'];
 
 /** Where a checked output folder will go. */
 export interface OutputFolderPlan {
-  /** Absolute path of the folder the user asked for. */
+  /** Absolute path of the folder the user asked for (the folder a symbolic link names, if it is one). */
   path: string;
   /** Its parent, where the staging folder is made (same file system, so the final move is a rename). */
   parent: string;
@@ -72,8 +72,10 @@ export async function checkOutputFolder(outDir: string, option = '--out'): Promi
   if (isUnder(real, SYSTEM_ROOTS)) throw refuse(`${existing} is in a system folder (${real}), not for files`);
 
   const hasPrevious = existing === path;
+  // A link to a folder: the folder it names is replaced (renaming the link would leave it as it was).
+  const target = hasPrevious ? real : path;
   if (hasPrevious) {
-    const entries = await readdir(path).catch((error: NodeJS.ErrnoException) => {
+    const entries = await readdir(target).catch((error: NodeJS.ErrnoException) => {
       throw refuse(`cannot be read (${error.code ?? error.message})`);
     });
     const foreign = entries.filter((name) => !KNOWN_OUTPUTS.has(name));
@@ -85,8 +87,8 @@ export async function checkOutputFolder(outDir: string, option = '--out'): Promi
     }
   }
   // The staging folder is made next to the output folder, and the old one renamed there.
-  const parent = dirname(path);
-  const writableAt = existing === path ? parent : existing;
+  const parent = dirname(target);
+  const writableAt = hasPrevious ? parent : existing;
   try {
     await access(writableAt, constants.W_OK | constants.X_OK);
   } catch (error) {
@@ -94,7 +96,7 @@ export async function checkOutputFolder(outDir: string, option = '--out'): Promi
     const why = code === 'EROFS' ? 'read-only file system' : code === 'EACCES' ? 'permission denied' : code;
     throw refuse(`cannot write in ${writableAt} (${why})`);
   }
-  return { path, parent, hasPrevious };
+  return { path: target, parent, hasPrevious };
 }
 
 /**
