@@ -61,6 +61,19 @@ export function redactUrl(url: string): string {
   return `${scheme}${host}${shownPath}${rest ? '?***' : ''}`;
 }
 
+/** The parts of a URL that must not appear in messages: the user info, an RTMP stream key, the query. */
+function secretParts(url: string): string[] {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(.*)$/i.exec(url);
+  if (!match) return [];
+  const [, scheme, authority, path, rest] = match;
+  const parts: string[] = [];
+  if (authority!.includes('@')) parts.push(authority!.slice(0, authority!.lastIndexOf('@')));
+  const key = /^rtmps?:/i.test(scheme!) ? /\/([^/]+)$/.exec(path!)?.[1] : undefined;
+  if (key) parts.push(key);
+  if (rest && rest.length > 1) parts.push(rest.slice(1));
+  return parts.filter((part) => part.length > 0).sort((x, y) => y.length - x.length);
+}
+
 /** The ffmpeg command line for a live input (exported for tests). */
 export function ffmpegLiveArgs(options: FfmpegLiveInputOptions): string[] {
   const kind = liveInputKind(options.url);
@@ -97,6 +110,8 @@ export function ffmpegLiveInput(options: FfmpegLiveInputOptions): LiveInputFacto
   const args = ffmpegLiveArgs(options);
   const isFile = liveInputKind(options.url) === 'file';
   const shown = redactUrl(options.url);
+  const secrets = secretParts(options.url);
+  const hideSecrets = (text: string) => secrets.reduce((out, secret) => out.replaceAll(secret, '***'), text);
   const program = options.ffmpegPath ?? 'ffmpeg';
   return (handlers: LiveInputHandlers): LiveInput => {
     const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -134,7 +149,8 @@ export function ffmpegLiveInput(options: FfmpegLiveInputOptions): LiveInputFacto
       log.end();
       if (stopRequested) return finish(false, 'stopped');
       if (failure) return finish(false, `${shown}: ${failure}`);
-      const said = log.errors(2).join(' | ');
+      // ffmpeg repeats the URL in its messages: hide its secrets there too.
+      const said = hideSecrets(log.errors(2).join(' | '));
       if (code === 0) {
         // A network stream that ends cleanly has lost its publisher; only a drill file completes.
         return finish(isFile, `${shown}: input ended${said ? `: ${said}` : ''}`);
