@@ -40,12 +40,13 @@ def make_split(root, seed, val_frac, path):
 
 
 class Sample:
-    __slots__ = ('part', 'name', 'img', 'points', 'w', 'h', 'boxes')
+    __slots__ = ('part', 'name', 'img', 'points', 'w', 'h', 'boxes', 'head_px')
 
     def __init__(self, part, name, img, points):
         self.part, self.name, self.img, self.points = part, name, img, points
         self.w, self.h = img.size
-        self.boxes = None
+        self.boxes = None    # ignored regions [x0,y0,x1,y1] (VisDrone category 0)
+        self.head_px = None  # median head-size proxy of box-annotated images
 
 
 def load_samples(root, part, names):
@@ -136,8 +137,10 @@ def box_head_point(x, y, w, h):
 
 
 def read_visdrone_annotation(path):
-    """(points Nx2 float32, ignore boxes Mx4 [x0,y0,x1,y1]) from a VisDrone-DET annotation file."""
-    pts, ign = [], []
+    """(points Nx2 float32, ignore boxes Mx4 [x0,y0,x1,y1], head sizes N) from a VisDrone-DET annotation file.
+    Head size of a person box: min(w, h) / 2 (the smaller side of a person box is ~2-2.5 head widths), the
+    proxy `raqib eval --by-size` uses too."""
+    pts, ign, heads = [], [], []
     with open(path) as f:
         for line_no, line in enumerate(f, 1):
             line = line.strip().rstrip(',')
@@ -150,9 +153,11 @@ def read_visdrone_annotation(path):
             cat = int(v[5])
             if cat in PERSON_CATEGORIES:
                 pts.append(box_head_point(x, y, w, h))
+                heads.append(min(w, h) / 2.0)
             elif cat == IGNORE_CATEGORY:
                 ign.append((x, y, x + w, y + h))
-    return np.asarray(pts, np.float32).reshape(-1, 2), np.asarray(ign, np.float32).reshape(-1, 4)
+    return (np.asarray(pts, np.float32).reshape(-1, 2), np.asarray(ign, np.float32).reshape(-1, 4),
+            np.asarray(heads, np.float32))
 
 
 def list_visdrone(root, subset):
@@ -160,26 +165,31 @@ def list_visdrone(root, subset):
     return sorted(n for n in os.listdir(d) if n.lower().endswith('.jpg'))
 
 
-def load_visdrone(root, subset, names=None):
-    """VisDrone-person samples of one subset (train/val/test). Ignored regions are filled with the image's
-    mean colour and the points inside them dropped, so they teach neither people nor background."""
+def load_visdrone(root, subset, names=None, fill_ignored=True):
+    """VisDrone-person samples of one subset (train/val/test). Points inside ignored regions are dropped.
+    For training the regions are filled with the image's mean colour, so they teach neither people nor
+    background; evaluation keeps the image and zeroes the predicted density there (fill_ignored=False), as
+    `raqib eval` does."""
     out = []
     for n in names if names is not None else list_visdrone(root, subset):
         img = Image.open(os.path.join(root, VISDRONE, 'images', subset, n)).convert('RGB')
         img.load()
-        pts, ign = read_visdrone_annotation(
+        pts, ign, heads = read_visdrone_annotation(
             os.path.join(root, VISDRONE, 'annotations_visdrone_orig', subset, os.path.splitext(n)[0] + '.txt'))
         if len(ign):
             a = np.array(img)
             mean = a.reshape(-1, 3).mean(0).astype(np.uint8)
             keep = np.ones(len(pts), bool)
             for x0, y0, x1, y1 in ign:
-                a[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))] = mean
+                if fill_ignored:
+                    a[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))] = mean
                 if len(pts):
                     keep &= ~((pts[:, 0] >= x0) & (pts[:, 0] < x1) & (pts[:, 1] >= y0) & (pts[:, 1] < y1))
-            pts = pts[keep]
-            img = Image.fromarray(a)
+            pts, heads = pts[keep], heads[keep]
+            if fill_ignored:
+                img = Image.fromarray(a)
         s = Sample('T' if subset == 'test' else 'V', n, img, pts)
         s.boxes = ign
+        s.head_px = float(np.median(heads)) if len(heads) else None
         out.append(s)
     return out

@@ -3,8 +3,8 @@
 usage: /usr/bin/python3 training/evaluate.py CKPT [--split training/val-split.json] [--data DIR] [--json OUT]
        [--calib-n 24] [--test]
 Parts: A, B = ShanghaiTech part A / B val images of the split; V = VisDrone-person val (30 real drone images);
-T = VisDrone-person test (50, only with --test). Predicted density inside VisDrone ignored regions is not
-counted (those regions are filled with the mean colour, exactly as in training).
+T = VisDrone-person test (50, only with --test). Predicted density in cells whose centre lies inside a
+VisDrone ignored region is not counted, and images are banded by box head size, exactly as `raqib eval`.
 The reported A/B metrics include the bias correction (a global count scale k fitted on a seeded subset of
 TRAINING images, never on val), exactly as export.py bakes it into the ONNX; raw metrics are under
 "calibration". NB: a checkpoint's metrics depend on k, so compare checkpoints with the same --calib-n.
@@ -32,7 +32,10 @@ from model import DensityNet  # noqa: E402
 
 
 def head_size_px(s):
-    """Median head-size proxy of an image: nearest-neighbour distance between heads, capped at 64 px."""
+    """Median head-size proxy of an image: from person boxes when annotated so (min(w, h) / 2), else the
+    nearest-neighbour distance between heads, capped at 64 px."""
+    if s.head_px is not None:
+        return s.head_px
     if len(s.points) < 2:
         return 64.0
     from scipy.spatial import cKDTree
@@ -51,7 +54,13 @@ def predict(model, samples):
         ph, pw = (-h) % 32, (-w) % 32
         if ph or pw:
             a = F.pad(a, (0, pw, 0, ph))
-        out.append((s.part, model(a).sum().item(), len(s.points), head_size_px(s)))
+        d = model(a)[0, 0]
+        if s.boxes is not None and len(s.boxes):
+            ys = (torch.arange(d.shape[0], dtype=torch.float32) + 0.5) * 8
+            xs = (torch.arange(d.shape[1], dtype=torch.float32) + 0.5) * 8
+            for x0, y0, x1, y1 in s.boxes:
+                d[((ys >= float(y0)) & (ys < float(y1)))[:, None] & ((xs >= float(x0)) & (xs < float(x1)))[None, :]] = 0
+        out.append((s.part, d.sum().item(), len(s.points), head_size_px(s)))
     return out
 
 
@@ -119,7 +128,8 @@ def main():
     m.load_state_dict(ck[a.weights] if a.weights in ck else ck['ema'])
     val = load_samples(a.data, 'A', split['parts']['A']['val']) + load_samples(a.data, 'B', split['parts']['B']['val'])
     if not a.no_visdrone:
-        val += load_visdrone(a.data, 'val') + (load_visdrone(a.data, 'test') if a.test else [])
+        val += load_visdrone(a.data, 'val', fill_ignored=False) + (
+            load_visdrone(a.data, 'test', fill_ignored=False) if a.test else [])
     pv = predict(m, val)
     res = metrics(pv, bands=True)
     if a.calib_n > 0:
@@ -132,7 +142,7 @@ def main():
         if not a.no_visdrone:
             names = list_visdrone(a.data, 'train')
             sel = sorted(rng.choice(len(names), min(a.calib_n, len(names)), replace=False))
-            tr += load_visdrone(a.data, 'train', [names[i] for i in sel])
+            tr += load_visdrone(a.data, 'train', [names[i] for i in sel], fill_ignored=False)
         pt = predict(m, tr)
         k = calibration_factor(pt)
         res = metrics(pv, k, bands=True)
