@@ -21,6 +21,10 @@ export interface NotificationReport {
 export interface AlertOutputsOptions {
   /** The folder the user will find the outputs in, when `outDir` is a staging folder moved there at the end. */
   shownOutDir?: string;
+  /** One line when a destination starts failing (e.g. `raqib analyze: warning: ...`). */
+  onWarning?: (message: string) => void;
+  /** One line when a failing destination delivers again. */
+  onNote?: (message: string) => void;
 }
 
 /**
@@ -61,7 +65,17 @@ export class AlertOutputs {
       const config = await loadNotifyFile(notifyPath);
       if (config.deadLetterFile !== undefined) shownDeadLetterPath = resolve(config.deadLetterFile);
       deadLetter = new DeadLetterFile(resolve(config.deadLetterFile ?? join(outDir, DEAD_LETTER_FILE)));
-      notifiers = createNotifiers(config, { deadLetter, source: notifyPath });
+      const { onWarning, onNote } = options;
+      notifiers = createNotifiers(config, {
+        deadLetter,
+        source: notifyPath,
+        onHealth: ({ notifier, state, error }) =>
+          state === 'failing'
+            ? onWarning?.(
+                `${notifier} is failing (${error ?? 'no answer'}); its alerts are retried in the background, and dead-lettered if it does not come back`,
+              )
+            : onNote?.(`${notifier} delivers again`),
+      });
       flushTimeoutMs = config.flushTimeoutMs;
     }
     return new AlertOutputs(

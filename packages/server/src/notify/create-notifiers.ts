@@ -6,7 +6,7 @@ import { createEmailNotifier } from './email-notifier.js';
 import { createMqttNotifier } from './mqtt-notifier.js';
 import type { Notifier } from './notifier.js';
 import { notifyInvalid, type NotifierConfig, type NotifyConfig } from './notify-config-schema.js';
-import type { DeliveryPolicy } from './queued-notifier.js';
+import type { DeliveryHealthListener, DeliveryPolicy } from './queued-notifier.js';
 import { TerminalNotifier } from './terminal-notifier.js';
 import { createWebhookNotifier } from './webhook-notifier.js';
 
@@ -20,6 +20,8 @@ export interface NotifyDeps {
   deadLetter?: DeadLetterSink;
   clock?: NotifyClock;
   random?: () => number;
+  /** Told when a queued destination starts failing or delivers again. */
+  onHealth?: DeliveryHealthListener;
   /** Terminal notifier output (default: stderr). */
   terminalStream?: Writable & { isTTY?: boolean };
   /** File name for error messages. */
@@ -48,6 +50,7 @@ export function createNotifiers(config: NotifyConfig, deps: NotifyDeps = {}): No
     deadLetter,
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.random ? { random: deps.random } : {}),
+    ...(deps.onHealth ? { onHealth: deps.onHealth } : {}),
   };
 
   const notifiers = config.notifiers.map((entry, index): Notifier | null => {

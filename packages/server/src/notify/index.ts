@@ -4,7 +4,7 @@ export type { NotifyEvent, NotifyEvidence, NotifyPayload } from './notify-event.
 export { idempotencyKey, payloadJson } from './notify-event.js';
 export { systemClock, type NotifyClock } from './clock.js';
 export { DeadLetterFile, type DeadLetterRecord, type DeadLetterSink } from './dead-letter-file.js';
-export { QueuedNotifier, type DeliveryPolicy } from './queued-notifier.js';
+export { QueuedNotifier, type DeliveryHealthListener, type DeliveryPolicy } from './queued-notifier.js';
 export { createWebhookNotifier, IDEMPOTENCY_HEADER, type WebhookNotifierOptions } from './webhook-notifier.js';
 export {
   SIGNATURE_HEADER,

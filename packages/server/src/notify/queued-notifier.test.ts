@@ -68,6 +68,28 @@ describe('QueuedNotifier', () => {
     expect(clock.sleepsMs[1]).toBeLessThan(2000);
   });
 
+  it('tells once when the destination starts failing and once when it delivers again', async () => {
+    const transport = new ScriptedTransport((event, attempt) =>
+      event.zoneId === 'gate-1' && attempt < 4 ? fail : { ok: true },
+    );
+    const changes: string[] = [];
+    const notifier = new QueuedNotifier({
+      name: 'test',
+      transport,
+      policy: { ...POLICY, maxAttempts: 10 },
+      minSeverity: 'info',
+      deadLetter: new MemoryDeadLetter(),
+      clock: new VirtualClock(),
+      random: seededRandom(3),
+      onHealth: ({ notifier, state, error }) => changes.push(`${notifier} ${state}${error ? ` (${error})` : ''}`),
+    });
+    notifier.notify(alertEvent(1));
+    notifier.notify(alertEvent(2));
+    await notifier.flush(2000);
+    expect(transport.sent).toHaveLength(5);
+    expect(changes).toEqual(['test failing (down)', 'test recovered']);
+  });
+
   it('gives up after maxAttempts and dead-letters with the last error', async () => {
     const { notifier, deadLetter } = notifierWith(new ScriptedTransport(() => fail));
     notifier.notify(alertEvent(1));

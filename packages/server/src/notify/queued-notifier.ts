@@ -60,7 +60,17 @@ export interface QueuedDeliveryOptions {
   clock?: NotifyClock;
   /** Numbers in [0, 1) for back-off jitter. */
   random?: () => number;
+  /** Told when the destination starts failing and when it delivers again (e.g. one line on a terminal). */
+  onHealth?: DeliveryHealthListener;
 }
+
+/** A destination's state change: `failing` after a delivered (or first) event, `recovered` after failures. */
+export type DeliveryHealthListener = (change: {
+  notifier: string;
+  state: 'failing' | 'recovered';
+  /** The failure that started a failing episode. */
+  error?: string;
+}) => void;
 
 export interface QueuedNotifierOptions extends QueuedDeliveryOptions {
   name: string;
@@ -73,7 +83,7 @@ export function queuedNotifier(
   transport: DeliveryTransport,
   options: QueuedDeliveryOptions,
 ): QueuedNotifier {
-  const { minSeverity, policy, deadLetter, clock, random } = options;
+  const { minSeverity, policy, deadLetter, clock, random, onHealth } = options;
   return new QueuedNotifier({
     name: `${kind} ${transport.destination}`,
     transport,
@@ -82,6 +92,7 @@ export function queuedNotifier(
     deadLetter,
     ...(clock ? { clock } : {}),
     ...(random ? { random } : {}),
+    ...(onHealth ? { onHealth } : {}),
   });
 }
 
@@ -200,6 +211,7 @@ export class QueuedNotifier implements Notifier {
         const outcome = await this.attempt(item, signal);
         if (signal.aborted) break; // flush timeout or close took over the queue
         if (outcome.ok) {
+          if (this.failing) this.health('recovered');
           this.failing = false;
           if (item.attempts > 1) {
             log.info(
@@ -220,8 +232,10 @@ export class QueuedNotifier implements Notifier {
         } else {
           const backoffMs = backoffDelayMs(item.attempts, policy.initialDelayMs, policy.maxDelayMs, this.random);
           const delayMs = Math.min(Math.max(backoffMs, outcome.retryAfterMs ?? 0), policy.maxDelayMs);
-          // One warning when the destination starts failing, not one per event or retry.
-          const logAt = this.failing ? 'debug' : 'warn';
+          // One message when the destination starts failing, not one per event or retry; the caller
+          // decides how loud it is (onHealth), the log keeps it at info.
+          const logAt = this.failing ? 'debug' : 'info';
+          if (!this.failing) this.health('failing', outcome.error);
           this.failing = true;
           log[logAt](
             { notifier: this.name, key: item.key, attempt: item.attempts, error: outcome.error, delayMs },
@@ -283,14 +297,15 @@ export class QueuedNotifier implements Notifier {
     this.stop.abort();
     this.stop = new AbortController();
     const abandoned = this.queue.splice(0);
-    for (const item of abandoned) this.deadLetter(item, reason, 'info');
+    for (const item of abandoned) this.deadLetter(item, reason, 'debug');
     if (abandoned.length > 0) {
-      log.warn({ notifier: this.name, count: abandoned.length, reason }, 'notifications dead-lettered');
+      log.info({ notifier: this.name, count: abandoned.length, reason }, 'notifications dead-lettered');
     }
     this.wakeIfIdle();
   }
 
-  private deadLetter(item: Pending, reason: string, logAt: 'warn' | 'info' = 'warn'): void {
+  /** Every dead letter is in the dead-letter file and the stats; the log line is for tracing (info). */
+  private deadLetter(item: Pending, reason: string, logAt: 'info' | 'debug' = 'info'): void {
     this.stats.deadLettered += 1;
     log[logAt](
       { notifier: this.name, key: item.key, reason, attempts: item.attempts, lastError: item.lastError },
@@ -308,6 +323,14 @@ export class QueuedNotifier implements Notifier {
     });
     this.writes.add(write);
     void write.finally(() => this.writes.delete(write));
+  }
+
+  private health(state: 'failing' | 'recovered', error?: string): void {
+    try {
+      this.options.onHealth?.({ notifier: this.name, state, ...(error === undefined ? {} : { error }) });
+    } catch (listenerError) {
+      log.warn({ err: listenerError, notifier: this.name }, 'delivery health listener failed');
+    }
   }
 
   private wakeIfIdle(): void {

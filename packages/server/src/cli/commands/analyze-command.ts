@@ -218,7 +218,11 @@ export const analyzeCommand = defineCommand({
     });
     let settled = false;
     try {
-      const alertOutputs = await AlertOutputs.open(output.stagingPath, options.notify, { shownOutDir: outDir });
+      const alertOutputs = await AlertOutputs.open(output.stagingPath, options.notify, {
+        shownOutDir: outDir,
+        onWarning: warn,
+        onNote: (note) => io.stderr.write(`raqib analyze: note: ${note}\n`),
+      });
       const estimator =
         input.kind === 'points'
           ? undefined
@@ -235,10 +239,13 @@ export const analyzeCommand = defineCommand({
         }),
       ];
       if (estimator) {
-        const scaleFor = (frame: FrameMeta): number =>
-          options.scale ??
-          (frame.gsdMPerPx === undefined ? 1 : (modelPeopleScale(estimator.model, frame.gsdMPerPx) ?? 1));
-        stages.push(new DensityStage(estimator, scaleFor));
+        // Prints the people scale it uses and why (one line; again when the GSD moves it a lot).
+        const peopleScale = new PeopleScaleChoice(
+          { fixedScale: options.scale, trainedHeadSizePx: estimator.model.trainedHeadSizePx },
+          (line) => io.stderr.write(`raqib analyze: ${line}\n`),
+          work.perFrame, // image folders: each new frame size is checked before the model runs on it
+        );
+        stages.push(new DensityStage(estimator, (frame) => peopleScale.scaleFor(frame)));
         if (!options['no-flow']) stages.push(new FlowStage({ onWarning: warn }));
       }
       stages.push(

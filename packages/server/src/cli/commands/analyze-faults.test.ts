@@ -156,6 +156,11 @@ describe('analyze --notify: every alert ends delivered or dead-lettered, and the
         notifications: { deadLettered: number };
       };
       expect(summary.notifications.deadLettered).toBe(4 * events.length);
+      // Said once per destination while it happened, in words, not as log JSON.
+      const warnings = messages(run).filter((line) => line.includes(' is failing ('));
+      expect(warnings).toHaveLength(4);
+      expect(warnings.every((line) => line.startsWith('raqib analyze: warning: '))).toBe(true);
+      expect(run.stderr).not.toContain('"level"');
     } finally {
       await hanging.stop();
     }
@@ -194,6 +199,10 @@ describe('analyze --notify: every alert ends delivered or dead-lettered, and the
       expect(receiver.requests.filter((r) => r.idempotencyKey === keyOf(events[0]!)).length).toBe(3);
       expect(existsSync(join(out, 'notify-dead-letter.jsonl'))).toBe(false);
       expect(run.stdout).toMatch(new RegExp(`Notifications: ${events.length} delivered\\n`));
+      expect(messages(run).filter((line) => line.includes('webhook'))).toEqual([
+        expect.stringMatching(/^raqib analyze: warning: webhook http:\/\/127\.0\.0\.1:\d+\/hooks\/raqib is failing \(/),
+        expect.stringMatching(/^raqib analyze: note: webhook http:\/\/127\.0\.0\.1:\d+\/hooks\/raqib delivers again$/),
+      ]);
     } finally {
       await receiver.stop();
     }
