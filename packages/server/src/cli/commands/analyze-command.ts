@@ -239,13 +239,10 @@ export const analyzeCommand = defineCommand({
         }),
       ];
       if (estimator) {
-        // Prints the people scale it uses and why (one line; again when the GSD moves it a lot).
-        const peopleScale = new PeopleScaleChoice(
-          { fixedScale: options.scale, trainedHeadSizePx: estimator.model.trainedHeadSizePx },
-          (line) => io.stderr.write(`raqib analyze: ${line}\n`),
-          work.perFrame, // image folders: each new frame size is checked before the model runs on it
-        );
-        stages.push(new DensityStage(estimator, (frame) => peopleScale.scaleFor(frame)));
+        const scaleFor = (frame: FrameMeta): number =>
+          options.scale ??
+          (frame.gsdMPerPx === undefined ? 1 : (modelPeopleScale(estimator.model, frame.gsdMPerPx) ?? 1));
+        stages.push(new DensityStage(estimator, scaleFor));
         if (!options['no-flow']) stages.push(new FlowStage({ onWarning: warn }));
       }
       stages.push(
