@@ -130,7 +130,8 @@ export function parsePointCsv(text: string, source: string, options: PointCsvOpt
     }
     const x = Number(fields[columns.x]);
     const y = Number(fields[columns.y]);
-    if (fields[columns.x] === '' || fields[columns.y] === '' || !Number.isFinite(x) || !Number.isFinite(y)) {
+    // Positions are stored as Float32: a value beyond its range (~3.4e38) would become Infinity.
+    if (fields[columns.x] === '' || fields[columns.y] === '' || !isFiniteFloat32(x) || !isFiniteFloat32(y)) {
       log.add(line, 'skipped', `position '${fields[columns.x]},${fields[columns.y]}' is not a pair of finite numbers`);
       continue;
     }
@@ -238,6 +239,10 @@ export function frameNumberStep(sortedNumbers: readonly number[]): number {
 /** Reads and parses a point CSV file (see {@link parsePointCsv}). */
 export async function readPointCsv(path: string, options: PointCsvOptions = {}): Promise<PointCsv> {
   return parsePointCsv(await readText(path), path, options);
+}
+
+function isFiniteFloat32(value: number): boolean {
+  return Number.isFinite(Math.fround(value));
 }
 
 function someRow(rows: Iterable<CsvRow>, test: (row: CsvRow) => boolean): boolean {
