@@ -26,3 +26,10 @@ export { systemClock, type SupervisorClock, type TimerHandle } from './superviso
 export { keySetAuthorizer, STREAM_KEY_PATTERN, type PublishAuthorizer } from './publish-key-authorizer.js';
 export { RtmpIngest, type RtmpIngestOptions } from './rtmp-ingest.js';
 export { rtmpIngestConfig, DEFAULT_RTMP_MODULE_PATH, type RtmpIngestConfigParams } from './rtmp-ingest-config.js';
+export {
+  WorkerDensityEstimator,
+  createWorkerDensityEstimator,
+  DEFAULT_INFERENCE_CALL_TIMEOUT_MS,
+  type WorkerDensityEstimatorOptions,
+  type WorkerPoolStats,
+} from './worker-density-estimator.js';
