@@ -1,5 +1,5 @@
 /** Which part of the input a data-quality report is about (a key of `summary.json`'s `dataQuality`). */
-export type DataQualitySection = 'video' | 'points' | 'telemetry' | 'flow' | 'ground';
+export type DataQualitySection = 'video' | 'images' | 'points' | 'telemetry' | 'flow' | 'ground';
 
 /**
  * What one reader or stage found wrong in its data: counts for `summary.json`, one line per problem
@@ -28,6 +28,7 @@ export interface DataQualityReport {
   /** Every problem found, one line each (also printed as `raqib analyze: warning: ...`). */
   warnings: string[];
   video?: Record<string, number | string | null>;
+  images?: Record<string, number | string | null>;
   points?: Record<string, number | string | null>;
   telemetry?: Record<string, number | string | null>;
   flow?: Record<string, number | string | null>;
