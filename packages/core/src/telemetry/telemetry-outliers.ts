@@ -40,6 +40,8 @@ export interface TelemetryOutlier {
 
 /** What {@link rejectTelemetryOutliers} left out, and the limits it used. */
 export interface TelemetryOutlierReport {
+  /** Where the records came from (the .SRT path), for messages. */
+  source?: string;
   records: number;
   rejected: TelemetryOutlier[];
   limits: TelemetryLimits;

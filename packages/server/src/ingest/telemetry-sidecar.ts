@@ -83,7 +83,8 @@ export async function loadTelemetrySidecar(
   }
   // Outliers go before the course is derived: one 11 km GPS glitch would turn every nearby heading.
   const { records, report } = rejectTelemetryOutliers(telemetry.records);
-  return { path, telemetry, track: new TelemetryTrack(withCourseHeading(records), { outliers: report }) };
+  const outliers = { ...report, source: path };
+  return { path, telemetry, track: new TelemetryTrack(withCourseHeading(records), { outliers }) };
 }
 
 /**

@@ -76,7 +76,7 @@ describe('GeoStage with damaged telemetry', () => {
     expect(telemetry!.overLimit).toBe(false);
     expect(telemetry!.warnings).toEqual([
       expect.stringMatching(
-        /^telemetry: 1 of 10 records rejected as impossible jumps \(first: record 6 at 5\.000 s, position moved 11\.1 km where at most 50\.0 m was possible; limits 40 m\/s horizontal, 15 m\/s vertical\): their frames use the neighbouring records$/,
+        /gps\.SRT: 1 of 10 records rejected as impossible jumps \(first: record 6 at 5\.000 s, position moved 11\.1 km where at most 50\.0 m was possible; limits 40 m\/s horizontal, 15 m\/s vertical\): their frames use the neighbouring records$/,
       ),
     ]);
     expect(ground!.counts).toEqual({ frames: 20, framesWithoutGroundModel: 0 });

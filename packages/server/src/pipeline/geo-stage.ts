@@ -84,7 +84,7 @@ export class GeoStage implements Stage {
       const first = rejected[0];
       const warnings = first
         ? [
-            `telemetry: ${rejected.length} of ${outliers.records} records rejected as impossible jumps ` +
+            `${outliers.source ?? 'telemetry'}: ${rejected.length} of ${outliers.records} records rejected as impossible jumps ` +
               `(first: record ${first.index} at ${(first.startMs / 1000).toFixed(3)} s, ${first.reason} moved ` +
               `${formatMetres(first.jumpM)} where at most ${formatMetres(first.allowedM)} was possible; ` +
               `limits ${h} m/s horizontal, ${v} m/s vertical): ` +
