@@ -157,7 +157,10 @@ export class RtmpIngest {
     child.stderr!.on('data', (text: string) => {
       for (const line of text.split('\n').filter(Boolean)) {
         this.stderrTail = [...this.stderrTail.slice(-9), line];
-        log.warn({ nginx: line }, 'RTMP ingest nginx said');
+        // nginx-rtmp reports ordinary events as [error] ("stream not found" when a puller is early,
+        // a publisher refused by the key check): only nginx's own failures are errors for Raqib.
+        if (/\[(emerg|alert|crit)\]/.test(line)) log.error({ nginx: line }, 'RTMP ingest nginx failure');
+        else log.debug({ nginx: line }, 'RTMP ingest nginx said');
       }
     });
     let exitInfo: string | null = null;

@@ -15,6 +15,12 @@ export interface TestPublisherOptions {
   durationS?: number;
   /** Publish this file (played with -re, looped) instead of a test pattern. */
   filePath?: string;
+  /**
+   * With `filePath`: send its H.264 as it is (no re-encoding), as a drone sends what it encoded on
+   * board; keeps a benchmark's publishers from eating the CPU being measured. The file's keyframes
+   * should be close together (a puller starts at one).
+   */
+  copy?: boolean;
 }
 
 /**
@@ -28,8 +34,12 @@ export function publishRtmp(url: string, options: TestPublisherOptions = {}): Te
     : ['-re', '-f', 'lavfi', '-i', `testsrc=size=${options.widthPx ?? 320}x${options.heightPx ?? 180}:rate=${fps}`];
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', ...input];
   if (options.durationS !== undefined) args.push('-t', String(options.durationS));
-  args.push('-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(fps));
-  args.push('-pix_fmt', 'yuv420p', '-f', 'flv', url);
+  if (options.filePath && options.copy) args.push('-an', '-c:v', 'copy');
+  else {
+    args.push('-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(fps));
+    args.push('-pix_fmt', 'yuv420p');
+  }
+  args.push('-f', 'flv', url);
   const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8');

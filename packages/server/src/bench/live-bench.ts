@@ -1,0 +1,241 @@
+/**
+ * `npm run bench:live`: N simultaneous live 960x540 streams through the real ingest and the real
+ * model. Each stream is a drone stand-in: ffmpeg publishes a clip (a crowd photo panned like a
+ * flight, H.264, keyframe every second, sent as-is with -re) to the nginx RTMP ingest; Raqib pulls
+ * it with a supervised ffmpeg, samples 2 fps, keeps the latest frame only, and runs analyzeStream
+ * with the density model in a worker-thread pool shared by all streams.
+ * Reports per N: per-stream analysed fps, skipped frames, p50/p95 frame-to-reading latency (from the
+ * decoded frame reaching Raqib to its reading leaving the pipeline), event-loop delay p99, CPU of
+ * Raqib (Node incl. workers) and of its decoders + nginx, and RSS. Each N runs in its own process.
+ *
+ * Env: RAQIB_MODEL; RAQIB_BENCH_STREAMS (comma list of N, default 1,2,4); RAQIB_BENCH_SECONDS
+ * (measured seconds per N, default 30, after a 10 s warm-up); RAQIB_BENCH_FPS (analysis fps, default 2);
+ * RAQIB_BENCH_WORKERS (inference workers, default 1); RAQIB_BENCH_THREADS (onnxruntime threads per
+ * worker, default 2); RAQIB_BENCH_INPUT=file to play the clip as live instead (no ingest).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { FrameAnalysis } from '@raqib/core';
+import { repoRoot } from '../inference/index.js';
+import { ffmpegLiveInput } from '../live/ffmpeg-live-input.js';
+import { LiveFrameSource } from '../live/live-frame-source.js';
+import { keySetAuthorizer } from '../live/publish-key-authorizer.js';
+import { RtmpIngest } from '../live/rtmp-ingest.js';
+import { publishRtmp, type TestPublisher } from '../live/testing/rtmp-publisher.js';
+import { createWorkerDensityEstimator } from '../live/worker-density-estimator.js';
+import { analyzeStream } from '../pipeline/analyze-stream.js';
+import { DensityStage } from '../pipeline/density-stage.js';
+import type { Sink } from '../sinks/sink.js';
+
+const SAMPLE = join(
+  repoRoot(),
+  '..',
+  'shared',
+  'datasets',
+  'ShanghaiTech',
+  'part_B',
+  'train_data',
+  'images',
+  'IMG_1.jpg',
+);
+const WIDTH = 960;
+const HEIGHT = 540;
+const CLIP_FPS = 10;
+const WARMUP_S = 10;
+
+const env = (name: string, fallback: string) => process.env[name]?.trim() || fallback;
+const measureS = Number(env('RAQIB_BENCH_SECONDS', '30'));
+const analysisFps = Number(env('RAQIB_BENCH_FPS', '2'));
+const workers = Number(env('RAQIB_BENCH_WORKERS', '1'));
+const threads = Number(env('RAQIB_BENCH_THREADS', '2'));
+const inputKind = env('RAQIB_BENCH_INPUT', 'rtmp');
+
+/** A 60 s clip panning over a real crowd photo (a test pattern when the dataset is absent). */
+function makeClip(dir: string): string {
+  const path = join(dir, `crowd-${WIDTH}x${HEIGHT}.mp4`);
+  const tall = Math.round((HEIGHT * 1.4) / 2) * 2;
+  const input = existsSync(SAMPLE)
+    ? ['-loop', '1', '-i', SAMPLE]
+    : ['-f', 'lavfi', '-i', `testsrc2=s=${WIDTH}x${tall}`];
+  execFileSync('ffmpeg', [
+    '-hide_banner', '-loglevel', 'error', ...input, '-t', '60', '-r', String(CLIP_FPS),
+    '-vf', `scale=${WIDTH}:${tall},crop=${WIDTH}:${HEIGHT}:0:'${(tall - HEIGHT) / 2}*(1+sin(t/4))'`,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', String(CLIP_FPS), '-pix_fmt', 'yuv420p', '-y', path,
+  ]); // prettier-ignore
+  return path;
+}
+
+/** Records when each reading leaves the pipeline, against when its frame was decoded. */
+class LatencySink implements Sink {
+  readonly latenciesMs: number[] = [];
+  measuring = false;
+  async write(analysis: FrameAnalysis): Promise<void> {
+    if (this.measuring && analysis.frame.capturedAtMs !== undefined) {
+      this.latenciesMs.push(Date.now() - analysis.frame.capturedAtMs);
+    }
+  }
+  async close(): Promise<void> {}
+}
+
+/** CPU ticks (user + system) and RSS of every process below `rootPid`, except those in `exclude`. */
+function descendants(rootPid: number, exclude: Set<number>): { ticks: number; rssKb: number; count: number } {
+  const parent = new Map<number, number>();
+  const stats = new Map<number, { ticks: number; rssPages: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields[0] is state (field 3); ppid is field 4, utime 14, stime 15, rss 24
+      parent.set(Number(entry), Number(fields[1]));
+      stats.set(Number(entry), { ticks: Number(fields[11]) + Number(fields[12]), rssPages: Number(fields[21]) });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  let ticks = 0;
+  let rssKb = 0;
+  let count = 0;
+  for (const [pid, stat] of stats) {
+    if (exclude.has(pid)) continue;
+    let up = parent.get(pid);
+    let excluded = false;
+    while (up !== undefined && up > 1 && up !== rootPid) {
+      if (exclude.has(up)) excluded = true;
+      up = parent.get(up);
+    }
+    if (up !== rootPid || excluded) continue;
+    ticks += stat.ticks;
+    rssKb += stat.rssPages * 4;
+    count++;
+  }
+  return { ticks, rssKb, count };
+}
+
+const percentile = (values: number[], p: number) => {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+
+async function runCase(streams: number, clip: string): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'raqib-bench-live-'));
+  const keys = Array.from({ length: streams }, (_, i) => `bench-stream-${i}-0123456789abcdef`);
+  const sources = new Map<string, LiveFrameSource>();
+  const publishers: TestPublisher[] = [];
+  let ingest: RtmpIngest | null = null;
+  const estimator = await createWorkerDensityEstimator({ workers, estimator: { threads } });
+  try {
+    if (inputKind === 'rtmp') {
+      ingest = new RtmpIngest({
+        dataDir: dir,
+        port: 0,
+        authorize: keySetAuthorizer(keys),
+        onPublish: (key) => sources.get(key)?.supervisor.publisherAvailable(),
+        publishNotifyDelayMs: 300,
+      });
+      await ingest.start();
+    }
+    const runs = keys.map((key, index) => {
+      const url = ingest ? ingest.pullUrl(key) : clip;
+      const source = new LiveFrameSource({
+        streamId: `stream-${index}`,
+        description: `bench stream ${index}`,
+        input: ffmpegLiveInput({ url, fps: analysisFps, loop: !ingest }),
+        backoffInitialMs: 500,
+        backoffMaxMs: 2_000,
+      });
+      sources.set(key, source);
+      const sink = new LatencySink();
+      const done = analyzeStream(source, [new DensityStage(estimator)], [sink], { frameIntervalS: 1 / analysisFps });
+      return { source, sink, done };
+    });
+    if (ingest) {
+      for (const key of keys) publishers.push(publishRtmp(ingest.publishUrl(key), { filePath: clip, copy: true }));
+    }
+    await new Promise((done) => setTimeout(done, WARMUP_S * 1000));
+    const exclude = new Set(publishers.map((p) => p.child.pid!).filter((pid) => pid !== undefined));
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    const before = runs.map(({ source }) => source.stats());
+    for (const run of runs) run.sink.measuring = true;
+    const cpu0 = process.cpuUsage();
+    const children0 = descendants(process.pid, exclude);
+    const t0 = performance.now();
+    let childRssPeakKb = 0;
+    const sampler = setInterval(() => {
+      childRssPeakKb = Math.max(childRssPeakKb, descendants(process.pid, exclude).rssKb);
+    }, 2_000);
+    await new Promise((done) => setTimeout(done, measureS * 1000));
+    clearInterval(sampler);
+    const wallS = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const children1 = descendants(process.pid, exclude);
+    loopDelay.disable();
+    for (const run of runs) run.sink.measuring = false;
+    const after = runs.map(({ source }) => source.stats());
+    const perStream = runs.map((run, i) => ({
+      fps: (after[i]!.processedFrames - before[i]!.processedFrames) / wallS,
+      skipped: after[i]!.skippedFrames - before[i]!.skippedFrames,
+      restarts: after[i]!.restarts,
+      state: after[i]!.state,
+    }));
+    const latencies = runs.flatMap((run) => run.sink.latenciesMs);
+    const ticksPerS = 100; // USER_HZ on Linux
+    for (const run of runs) run.source.stop('bench finished');
+    await Promise.allSettled(runs.map((run) => run.done));
+    return {
+      streams,
+      input: inputKind,
+      fpsPerStreamMin: +Math.min(...perStream.map((s) => s.fps)).toFixed(2),
+      fpsPerStreamMean: +(perStream.reduce((a, s) => a + s.fps, 0) / streams).toFixed(2),
+      skippedPerStreamPerS: +(perStream.reduce((a, s) => a + s.skipped, 0) / streams / wallS).toFixed(2),
+      latencyP50Ms: Math.round(percentile(latencies, 50)),
+      latencyP95Ms: Math.round(percentile(latencies, 95)),
+      eventLoopP99Ms: +(loopDelay.percentile(99) / 1e6).toFixed(1),
+      restarts: perStream.reduce((a, s) => a + s.restarts, 0),
+      notLive: perStream.filter((s) => s.state !== 'live').length,
+      nodeCpuPct: Math.round(((cpu.user + cpu.system) / 1e6 / wallS) * 100),
+      decodersCpuPct: Math.round(((children1.ticks - children0.ticks) / ticksPerS / wallS) * 100),
+      nodePeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      decodersRssMb: Math.round(childRssPeakKb / 1024),
+    };
+  } finally {
+    for (const publisher of publishers) publisher.kill();
+    for (const source of sources.values()) source.stop();
+    await ingest?.stop();
+    await estimator.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const self = fileURLToPath(import.meta.url);
+if (process.argv[2] === '--case') {
+  const row = await runCase(Number(process.argv[3]), process.argv[4]!);
+  process.stdout.write(JSON.stringify(row) + '\n');
+} else {
+  const counts = env('RAQIB_BENCH_STREAMS', '1,2,4').split(',').map(Number);
+  const dir = mkdtempSync(join(tmpdir(), 'raqib-bench-live-clip-'));
+  const clip = makeClip(dir);
+  const rows: Record<string, unknown>[] = [];
+  process.stdout.write(
+    `bench:live: ${WIDTH}x${HEIGHT} streams at ${analysisFps} fps analysis, ${workers} worker(s) x ${threads} thread(s), ` +
+      `${WARMUP_S} s warm-up + ${measureS} s measured per N, input ${inputKind}\n`,
+  );
+  for (const n of counts) {
+    const child = spawnSync(process.execPath, [self, '--case', String(n), clip], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (child.status !== 0) throw new Error(`N=${n} failed (exit ${child.status})`);
+    const row = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    rows.push(row);
+    process.stdout.write(JSON.stringify(row) + '\n');
+  }
+  rmSync(dir, { recursive: true, force: true });
+  console.table(rows);
+}
