@@ -1,0 +1,60 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod/v4';
+import type { Authenticator, Principal } from '../auth/authenticator.js';
+import type { Store } from '../storage/store.js';
+import type { Role } from '../storage/store-records.js';
+
+/** Live numbers of a stream that only its supervisor knows (absent until live sources exist). */
+export interface StreamLiveStatus {
+  fps: number | null;
+  lastFrameAtMs: number | null;
+  skippedFrames: number;
+}
+
+/** What route handlers may use. */
+export interface ApiDeps {
+  store: Store;
+  auth: Authenticator;
+  nowMs: () => number;
+  /** Live status per stream id; undefined when no live source runs it. */
+  liveStatus?: (streamId: string) => StreamLiveStatus | undefined;
+  /** Mark cookies Secure (and use the `__Host-` prefix): true when served over TLS. */
+  secureCookies: boolean;
+}
+
+/** Who may call a route: anyone, or at least this role. */
+export type Access = 'public' | Role;
+
+export interface RouteContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** Set on every route that is not public. */
+  principal: Principal | undefined;
+  deps: ApiDeps;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+/** One REST route, declared as data: Fastify registration, access checks and OpenAPI read it. */
+export interface ApiRoute<P = unknown, Q = unknown, B = unknown> {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Fastify path, e.g. `/api/v1/streams/:id`. */
+  url: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** Shape of the success response (documentation); omit for 204. */
+  response?: z.ZodType;
+  /** Success status; default 200 (204 when there is no response). */
+  status?: number;
+  handler(context: RouteContext<P, Q, B>): Promise<unknown>;
+}
+
+/** Declares a route with its parameter, query and body types inferred from the zod schemas. */
+export function defineRoute<P = undefined, Q = undefined, B = undefined>(route: ApiRoute<P, Q, B>): ApiRoute {
+  return route as unknown as ApiRoute;
+}
