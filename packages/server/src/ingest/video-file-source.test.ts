@@ -83,6 +83,22 @@ describe('VideoFileSource', () => {
     expect(end.lastPtsMs).toBe(frames.at(-1)!.ptsMs);
   });
 
+  it('says where a truncated MP4 (index at the front) stopped, although ffmpeg exits 0', async () => {
+    const full = join(dir, 'faststart.mp4');
+    execFileSync('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=10:d=4'],
+      ...['-c:v', 'libx264', '-g', '10', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-y', full],
+    ]);
+    const bytes = readFileSync(full);
+    const cut = join(dir, 'faststart-cut.mp4');
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const source = new VideoFileSource(cut);
+    const frames = await collect(source);
+    expect(frames.length).toBeLessThan(30); // the index says 4 s (40 frames)
+    expect(source.end()).toMatchObject({ completed: false, framesRead: frames.length });
+    expect(source.end().reason).toMatch(/^decoding stopped after \d\.\d{3} s: /);
+  });
+
   it('rejects a file that is not a video with a clear message naming it', async () => {
     const bogus = join(dir, 'not-a-video.mp4');
     writeFileSync(bogus, 'hello, this is text');

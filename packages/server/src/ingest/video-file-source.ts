@@ -192,13 +192,17 @@ export class VideoFileSource implements FrameSource {
       );
     }
     const problems = log.errors();
-    if (code === 0 && problems.length === 0) {
+    // Exit 0 with decoding errors: the damage is counted in dataQuality(); it is only "stopped early"
+    // when the frames end well before the part that was asked for (a truncated file).
+    const expectedEndS = Math.min(this.options.endS ?? Infinity, probe.durationS ?? Infinity);
+    const endedEarly = Number.isFinite(expectedEndS) && (lastPtsMs ?? -Infinity) / 1000 + 2 / fps + 1 < expectedEndS;
+    if (code === 0 && (problems.length === 0 || !endedEarly)) {
       this.endInfo = { completed: true, framesRead: seq, lastPtsMs };
     } else {
       const where = lastPtsMs === null ? 'before the first frame' : `after ${(lastPtsMs / 1000).toFixed(3)} s`;
       const why =
         problems.join(' | ') || (signal ? `ffmpeg was stopped by ${signal}` : `ffmpeg exited with code ${code}`);
-      this.endInfo = { completed: code === 0, framesRead: seq, lastPtsMs, reason: `decoding stopped ${where}: ${why}` };
+      this.endInfo = { completed: false, framesRead: seq, lastPtsMs, reason: `decoding stopped ${where}: ${why}` };
     }
   }
 
