@@ -33,3 +33,12 @@ export {
   type WorkerDensityEstimatorOptions,
   type WorkerPoolStats,
 } from './worker-density-estimator.js';
+export {
+  LiveStreams,
+  type LivePipelineFactory,
+  type LiveStreamInput,
+  type LiveStreamSpec,
+  type LiveStreamStatus,
+  type LiveStreamsOptions,
+  type LiveSupervisorTiming,
+} from './live-streams.js';
