@@ -182,6 +182,39 @@ describe('VideoFileSource data quality', () => {
     expect(quality.warnings[0]).toMatch(/concealed-bad\.mp4: .*limit 5\.0%/);
   });
 
+  it('stops, and says so, when damaged timestamps stretch a clip far past the duration in its header', async () => {
+    // 70 frames at 1 fps whose header (mvhd, tkhd, mdhd) says 1 s: ffmpeg would repeat frames to fill 70 s.
+    const path = join(dir, 'stretched.mp4');
+    execFileSync('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=64x36:r=1:d=70'],
+      ...['-c:v', 'libx264', '-g', '10', '-pix_fmt', 'yuv420p', '-y', path],
+    ]);
+    const bytes = readFileSync(path);
+    for (const [box, durationAt] of [
+      ['mvhd', 16],
+      ['tkhd', 24],
+      ['mdhd', 16],
+    ] as const) {
+      const at = bytes.indexOf(box) + 4; // version 0 boxes: 32-bit fields
+      const timescale =
+        box === 'tkhd' ? bytes.readUInt32BE(bytes.indexOf('mvhd') + 4 + 12) : bytes.readUInt32BE(at + 12);
+      bytes.writeUInt32BE(timescale, at + durationAt); // one second
+    }
+    writeFileSync(path, bytes);
+    const source = new VideoFileSource(path);
+    expect((await source.probe()).durationS).toBe(1);
+    const frames = await drain(source);
+    expect(frames).toBeLessThanOrEqual(62); // stopped after max(2 x 1 s, 1 s + 60 s)
+    expect(source.end()).toMatchObject({ completed: false });
+    expect(source.end().reason).toMatch(/run far past the 1\.0 s the file says it lasts \(damaged timestamps\)/);
+    const quality = source.dataQuality()!;
+    expect(quality.overLimit).toBe(true);
+    expect(quality.counts).toMatchObject({ headerDurationS: 1 });
+    expect(quality.warnings).toEqual([
+      expect.stringMatching(/stretched\.mp4: the decoded frames span \d+\.\d s but the file says it lasts 1\.0 s/),
+    ]);
+  });
+
   it('stops an ffmpeg that hangs, with a clear error', async () => {
     const hanging = join(dir, 'hanging-ffmpeg.sh');
     writeFileSync(hanging, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });

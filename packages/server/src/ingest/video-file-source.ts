@@ -138,9 +138,14 @@ export class VideoFileSource implements FrameSource {
     const streamId = this.options.streamId ?? 'file';
     const stallMs = this.options.stallTimeoutMs ?? FFMPEG_STALL_TIMEOUT_MS;
     this.endInfo = { completed: false, framesRead: 0, lastPtsMs: null, reason: 'interrupted' };
+    // Damaged timestamps can stretch a 3 s clip to hours of repeated frames: stop well past the
+    // duration the file's header gives (twice it, and at least a minute more).
+    const headerS = Math.min(this.options.endS ?? Infinity, probe.durationS ?? Infinity) - startS;
+    const stopAfterS = Number.isFinite(headerS) ? Math.max(2 * headerS, headerS + 60) : Infinity;
+    let stretched = false;
     const chunks = (child.stdout as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
     try {
-      for (;;) {
+      reading: for (;;) {
         // Only the wait for ffmpeg is timed: while the consumer works, ffmpeg simply blocks on the pipe.
         const next = await withStallTimeout(chunks.next(), stallMs, () => child.kill('SIGKILL'));
         if (next === 'stalled') {
@@ -166,6 +171,10 @@ export class VideoFileSource implements FrameSource {
           if (filled < frameBytes) continue;
           filled = 0;
           const ptsMs = Math.round((startS + seq / fps) * 1000 * 1000) / 1000;
+          if (ptsMs / 1000 - startS > stopAfterS) {
+            stretched = true;
+            break reading;
+          }
           this.endInfo = { completed: false, framesRead: seq + 1, lastPtsMs: ptsMs, reason: 'interrupted' };
           const image = { width, height, rgb: target };
           if (isBlankFrame(image)) this.blankFrames++;
@@ -190,6 +199,16 @@ export class VideoFileSource implements FrameSource {
           cause: spawnError,
         },
       );
+    }
+    if (stretched) {
+      const at = ((lastPtsMs ?? 0) / 1000).toFixed(3);
+      this.endInfo = {
+        completed: false,
+        framesRead: seq,
+        lastPtsMs,
+        reason: `decoding stopped after ${at} s: the frames run far past the ${headerS.toFixed(1)} s the file says it lasts (damaged timestamps)`,
+      };
+      return;
     }
     const problems = log.errors();
     // Exit 0 with decoding errors: the damage is counted in dataQuality(); it is only "stopped early"
@@ -239,27 +258,39 @@ export class VideoFileSource implements FrameSource {
       badFrameShare: Number(badFrameShare.toFixed(4)),
       maxBadFrameShare: MAX_BAD_FRAME_SHARE,
     };
-    const overLimit = badFrameShare > MAX_BAD_FRAME_SHARE;
+    const warnings: string[] = [];
     const found = [
       this.blankFrames > 0 ? `${this.blankFrames} of ${frames} frames are blank (one flat colour)` : undefined,
       corruptFrames > 0 ? `ffmpeg reported ${corruptFrames} corrupt frame(s)` : undefined,
       undecodablePackets > 0 ? `${undecodablePackets} frame(s) could not be decoded` : undefined,
     ].filter((text) => text !== undefined);
-    if (found.length === 0) {
-      return {
-        section: 'video',
-        counts,
-        warnings:
-          errorMessages > 0
-            ? [`${this.path}: ffmpeg reported ${errorMessages} decoding error(s) (${log.errors(1)[0] ?? ''})`]
-            : [],
-        overLimit: false,
-      };
+    const damaged = badFrameShare > MAX_BAD_FRAME_SHARE;
+    if (found.length > 0) {
+      const verdict = damaged
+        ? `${percent(badFrameShare)} of the video is damaged, over the ${percent(MAX_BAD_FRAME_SHARE)} limit: counts from it are not reliable; copy the file again from the drone's card`
+        : `${percent(badFrameShare)} of the video is damaged (limit ${percent(MAX_BAD_FRAME_SHARE)}): counts at those times are not reliable`;
+      warnings.push(`${this.path}: ${found.join(', ')}: ${verdict}`);
+    } else if (errorMessages > 0) {
+      warnings.push(`${this.path}: ffmpeg reported ${errorMessages} decoding error(s) (${log.errors(1)[0] ?? ''})`);
     }
-    const verdict = overLimit
-      ? `${percent(badFrameShare)} of the video is damaged, over the ${percent(MAX_BAD_FRAME_SHARE)} limit: counts from it are not reliable; copy the file again from the drone's card`
-      : `${percent(badFrameShare)} of the video is damaged (limit ${percent(MAX_BAD_FRAME_SHARE)}): counts at those times are not reliable`;
-    return { section: 'video', counts, warnings: [`${this.path}: ${found.join(', ')}: ${verdict}`], overLimit };
+    // Damaged timestamps stretch the clip (ffmpeg repeats frames to fill the time): the header's
+    // duration is the reference; a decoded span far beyond it makes every duration and rate wrong.
+    const startS = this.options.startS ?? 0;
+    const expectedS = Math.min(this.options.endS ?? Infinity, this.probeInfo?.durationS ?? Infinity) - startS;
+    const lastPtsMs = this.endInfo.lastPtsMs;
+    const spanS = lastPtsMs === null ? 0 : lastPtsMs / 1000 - startS + 1 / analysisFps;
+    const stretched = Number.isFinite(expectedS) && spanS > expectedS * (1 + MAX_BAD_FRAME_SHARE) + 1;
+    if (stretched) {
+      warnings.push(
+        `${this.path}: the decoded frames span ${spanS.toFixed(1)} s but the file says it lasts ${expectedS.toFixed(1)} s: ` +
+          'its timestamps are damaged (frames repeated to fill the time); durations, rates and flows are not reliable',
+      );
+    }
+    const timing = {
+      decodedSpanS: Number(spanS.toFixed(3)),
+      headerDurationS: Number.isFinite(expectedS) ? expectedS : null,
+    };
+    return { section: 'video', counts: { ...counts, ...timing }, warnings, overLimit: damaged || stretched };
   }
 }
 
