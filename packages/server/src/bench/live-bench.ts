@@ -5,7 +5,8 @@
  * it with a supervised ffmpeg, samples 2 fps, keeps the latest frame only, and runs analyzeStream
  * with the density model in a worker-thread pool shared by all streams.
  * Reports per N: per-stream analysed fps, skipped frames, p50/p95 frame-to-reading latency (from the
- * decoded frame reaching Raqib to its reading leaving the pipeline), event-loop delay p99, CPU of
+ * decoded frame reaching Raqib to its reading leaving the pipeline), event-loop delay p99 (and the
+ * same with no stream running, as the machine's baseline), CPU of
  * Raqib (Node incl. workers) and of its decoders + nginx, and RSS. Each N runs in its own process.
  *
  * Env: RAQIB_MODEL; RAQIB_BENCH_STREAMS (comma list of N, default 1,2,4); RAQIB_BENCH_SECONDS
@@ -129,6 +130,12 @@ async function runCase(streams: number, clip: string): Promise<Record<string, un
   const publishers: TestPublisher[] = [];
   let ingest: RtmpIngest | null = null;
   const estimator = await createWorkerDensityEstimator({ workers, estimator: { threads } });
+  // The same event-loop measure with no stream running: on a shared machine the scheduler alone
+  // delays the loop; the difference is what the streams cost it.
+  const idleDelay = monitorEventLoopDelay({ resolution: 10 });
+  idleDelay.enable();
+  await new Promise((done) => setTimeout(done, 3_000));
+  idleDelay.disable();
   try {
     if (inputKind === 'rtmp') {
       ingest = new RtmpIngest({
@@ -197,6 +204,7 @@ async function runCase(streams: number, clip: string): Promise<Record<string, un
       latencyP50Ms: Math.round(percentile(latencies, 50)),
       latencyP95Ms: Math.round(percentile(latencies, 95)),
       eventLoopP99Ms: +(loopDelay.percentile(99) / 1e6).toFixed(1),
+      eventLoopIdleP99Ms: +(idleDelay.percentile(99) / 1e6).toFixed(1),
       restarts: perStream.reduce((a, s) => a + s.restarts, 0),
       notLive: perStream.filter((s) => s.state !== 'live').length,
       nodeCpuPct: Math.round(((cpu.user + cpu.system) / 1e6 / wallS) * 100),
