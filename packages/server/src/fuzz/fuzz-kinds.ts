@@ -121,7 +121,13 @@ function optionMutant(seed: FuzzSeed, random: FuzzRandom, table: Record<string, 
     const at = args.indexOf(option);
     if (at >= 0) args[at + 1] = value;
     else args.push(option, value);
-    if (option === '--altitude' && !args.includes('--hfov')) args.push('--hfov', '73.7');
+    if (option === '--altitude' || option === '--hfov') {
+      // Let the camera model set the scale (the issue's 8x people scale came from --altitude/--hfov).
+      const gsd = args.indexOf('--gsd');
+      if (gsd >= 0 && !changed.some((c) => c.startsWith('--gsd'))) args.splice(gsd, 2);
+      if (!args.includes('--hfov')) args.push('--hfov', '73.7');
+      if (!args.includes('--altitude')) args.push('--altitude', '60');
+    }
     changed.push(`${option} ${value}`);
   }
   if (seed.name.startsWith('image') && random.chance(0.5)) args.push('--annotate');
