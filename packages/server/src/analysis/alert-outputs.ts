@@ -1,5 +1,7 @@
-import { join, resolve } from 'node:path';
-import type { AlertEvent } from '@raqib/core';
+import { constants } from 'node:fs';
+import { access, mkdir, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { RaqibError, type AlertEvent } from '@raqib/core';
 import { combineNotifiers, createNotifiers, DeadLetterFile, loadNotifyFile, type Notifier } from '../notify/index.js';
 import type { AlertListener } from '../pipeline/alert-stage.js';
 import { JsonlWriter } from '../sinks/jsonl-file-sink.js';
@@ -63,7 +65,10 @@ export class AlertOutputs {
     let shownDeadLetterPath = join(options.shownOutDir ?? outDir, DEAD_LETTER_FILE);
     if (notifyPath !== undefined) {
       const config = await loadNotifyFile(notifyPath);
-      if (config.deadLetterFile !== undefined) shownDeadLetterPath = resolve(config.deadLetterFile);
+      if (config.deadLetterFile !== undefined) {
+        shownDeadLetterPath = resolve(config.deadLetterFile);
+        await checkDeadLetterFile(shownDeadLetterPath, notifyPath);
+      }
       deadLetter = new DeadLetterFile(resolve(config.deadLetterFile ?? join(outDir, DEAD_LETTER_FILE)));
       const { onWarning, onNote } = options;
       notifiers = createNotifiers(config, {
@@ -141,5 +146,25 @@ export class AlertOutputs {
         await notifier.close();
       }
     }
+  }
+}
+
+/**
+ * The dead-letter file named in a notify file must be writable before the run starts: it is where
+ * undeliverable alerts go, and finding out at the first dead letter would lose them to the log.
+ */
+async function checkDeadLetterFile(path: string, notifyPath: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    const existing = await stat(path).catch(() => null);
+    if (existing && !existing.isFile()) throw new Error('not a file');
+    await access(existing ? path : dirname(path), constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new RaqibError(
+      'NOTIFY_INVALID',
+      `${notifyPath}: deadLetterFile: ${path} cannot be written (${code}); name a writable file, or leave it out to use the output folder`,
+      { cause: error },
+    );
   }
 }
