@@ -10,6 +10,8 @@ export interface ApiServerOptions {
   /** Largest request body accepted; default 1 MiB (a zones file of 256 zones fits easily). */
   bodyLimitBytes?: number;
   logger?: Logger;
+  /** Take the client address from X-Forwarded-For (only behind the operator's own reverse proxy). */
+  trustProxy?: boolean;
   routes?: readonly ApiRoute[];
 }
 
@@ -40,6 +42,7 @@ export function createApiServer(deps: ApiDeps, options: ApiServerOptions = {}): 
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     loggerInstance: options.logger as FastifyBaseLogger | undefined,
+    trustProxy: options.trustProxy ?? false,
     // Refuse `__proto__` and `constructor.prototype` keys in bodies outright.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

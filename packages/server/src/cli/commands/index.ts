@@ -4,6 +4,7 @@ import { auditCommand } from './audit-command.js';
 import { countCommand } from './count-command.js';
 import { evalCommand } from './eval-command.js';
 import { evalTracksCommand } from './eval-tracks-command.js';
+import { serveCommand } from './serve-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { tokenCommand } from './token-command.js';
 import { usersCommand } from './users-command.js';
@@ -15,6 +16,7 @@ export const commands: readonly CommandSpec[] = [
   analyzeCommand,
   evalTracksCommand,
   simulateCommand,
+  serveCommand,
   usersCommand,
   tokenCommand,
   auditCommand,

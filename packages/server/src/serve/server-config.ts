@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { DEFAULT_RETENTION } from '../storage/retention-policy.js';
+
+const days = (what: string, fallback: number) =>
+  z.number().positive().max(36_500).default(fallback).describe(`Days to keep ${what}.`);
+
+/** `raqib.yaml`: every section strict (an unknown key is an error naming it), every field defaulted. */
+export const serverConfigSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1').describe('Address to listen on; 0.0.0.0 for every interface.'),
+        port: z.number().int().min(0).max(65_535).default(8080).describe('TCP port of the API.'),
+        secureCookies: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Mark session cookies Secure (__Host- prefix): set when users reach Raqib over HTTPS (a TLS proxy).',
+          ),
+        trustProxy: z
+          .boolean()
+          .default(false)
+          .describe('Take the client address from X-Forwarded-For (only behind your own reverse proxy).'),
+        bodyLimitBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(64 * 1024 * 1024)
+          .default(1024 * 1024),
+      })
+      .strict()
+      .default({}),
+    storage: z
+      .object({
+        dataDir: z.string().min(1).default('data').describe('Folder of the SQLite database (raqib.db).'),
+      })
+      .strict()
+      .default({}),
+    retention: z
+      .object({
+        readings1sDays: days('per-second readings', DEFAULT_RETENTION.readings1sDays),
+        readings1mDays: days('per-minute readings', DEFAULT_RETENTION.readings1mDays),
+        alertsDays: days('resolved or cleared alerts', DEFAULT_RETENTION.alertsDays),
+        streamStatesDays: days('stream state transitions', DEFAULT_RETENTION.streamStatesDays),
+        sessionsDays: days('ended sessions', DEFAULT_RETENTION.sessionsDays),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type ServerConfig = z.infer<typeof serverConfigSchema>;
+
+/** The embedded defaults: `raqib serve` with no config file. */
+export const DEFAULT_SERVER_CONFIG: ServerConfig = serverConfigSchema.parse({});

@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { RaqibError } from '@raqib/core';
+import { createApiServer } from '../api/create-api-server.js';
+import { Authenticator } from '../auth/authenticator.js';
+import { ensureFirstAdmin } from '../auth/user-accounts.js';
+import { moduleLogger } from '../logging/logger.js';
+import { RetentionJob } from '../storage/retention-job.js';
+import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import type { ServerConfig } from './server-config.js';
+
+export interface RunningServer {
+  /** `http://host:port` actually bound (port 0 resolved). */
+  url: string;
+  app: FastifyInstance;
+  store: SqliteStore;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root of `raqib serve`: store, first admin, retention job and the API, listening.
+ * Live sources plug in here later (they need the store and publish to the API).
+ */
+export async function startServer(config: ServerConfig, env: { adminPassword?: string } = {}): Promise<RunningServer> {
+  const log = moduleLogger('serve');
+  const store = SqliteStore.open({ path: join(config.storage.dataDir, 'raqib.db') });
+  try {
+    const admin = await ensureFirstAdmin(store, env.adminPassword);
+    if (admin) log.info({ username: admin.username }, 'first admin created from RAQIB_ADMIN_PASSWORD');
+    const retention = new RetentionJob(store, config.retention, { log: moduleLogger('retention') });
+    const app = createApiServer(
+      { store, auth: new Authenticator(store), nowMs: Date.now, secureCookies: config.server.secureCookies },
+      {
+        bodyLimitBytes: config.server.bodyLimitBytes,
+        logger: moduleLogger('api'),
+        trustProxy: config.server.trustProxy,
+      },
+    );
+    let address: string;
+    try {
+      address = await app.listen({ host: config.server.host, port: config.server.port });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      throw new RaqibError(
+        'CONFIG_INVALID',
+        `cannot listen on ${config.server.host}:${config.server.port} (${code}); choose another server.port / --port or server.host`,
+        { cause: error },
+      );
+    }
+    retention.start();
+    return {
+      url: address,
+      app,
+      store,
+      async close() {
+        await retention.stop();
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
