@@ -1,0 +1,44 @@
+import type { AlertEvent, FrameAnalysis } from '@raqib/core';
+import { ReadingDownsampler } from './reading-downsampler.js';
+import type { Store } from './store.js';
+
+/**
+ * Records one stream's analysis in the Store: zone readings as 1 s / 1 min buckets (`write`, as a
+ * pipeline sink) and alert lifecycle events (`recordAlert`, as an alert listener). Wall times come
+ * from the frame's capture time when the source knows it (live), else from `startedAtMs` plus the
+ * stream time (a file played as live). Writes are idempotent, so a restarted stream that replays
+ * frames or alerts stores nothing twice.
+ */
+export class StoreRecorder {
+  private readonly downsampler: ReadingDownsampler;
+  /** Wall time minus stream time of the latest frame, to place alert events (which carry stream time). */
+  private offsetMs: number;
+
+  constructor(
+    private readonly store: Store,
+    readonly streamId: string,
+    startedAtMs: number,
+  ) {
+    this.downsampler = new ReadingDownsampler(streamId);
+    this.offsetMs = startedAtMs;
+  }
+
+  /** Sink `write`: adds the frame's zone readings; stores the buckets it closed. */
+  async write(analysis: FrameAnalysis): Promise<void> {
+    const wallMs = analysis.frame.capturedAtMs ?? this.offsetMs + analysis.timeS * 1000;
+    this.offsetMs = wallMs - analysis.timeS * 1000;
+    const closed = this.downsampler.add(wallMs, analysis.zones);
+    if (closed.length > 0) await this.store.putReadings(closed);
+  }
+
+  /** Sink `close`: stores the buckets still open (partial; completed if the stream replays them). */
+  async close(): Promise<void> {
+    const open = this.downsampler.flush();
+    if (open.length > 0) await this.store.putReadings(open);
+  }
+
+  /** Alert listener: stores the event at its wall time. */
+  async recordAlert(event: AlertEvent): Promise<void> {
+    await this.store.recordAlertEvent(event, Math.round(this.offsetMs + event.timeS * 1000));
+  }
+}
