@@ -110,7 +110,7 @@ describe('raqib analyze --points says what was wrong in the rows', () => {
     const args = ['--points', path, '--fps', '5', '--frame-size', '400x400', '--out', out];
     const { code, stderr, summary } = await analyze(args);
     expect(code, stderr).toBe(0);
-    expect(summary.frames).toBe(10);
+    expect(summary.frames).toBe(20);
     expect(summary.durationS).toBeCloseTo(20, 6); // 20 analysed frames, 1 s apart at --fps 5
     const counts = readFileSync(join(out, 'analysis.jsonl'), 'utf8')
       .trim()
