@@ -32,6 +32,7 @@ export interface FuzzKind {
   name: string;
   /** What is fuzzed, through which command. */
   summary: string;
+  /** The seeds (those that fail unmutated are left out by the run). */
   seeds: FuzzSeed[];
   mutators: readonly Mutator[];
   /** Figures from the command's JSON report (stdout), for the oracles. */
@@ -304,6 +305,25 @@ export function fuzzKinds(seeds: SeedFiles): FuzzKind[] {
           files: { 'clip.mp4': seeds.clipMp4, 'clip.SRT': seeds.clipSrt },
           target: 'clip.SRT',
           args: ['analyze', 'clip.mp4', '--telemetry', 'clip.SRT', '--hfov', '73.7', '--no-flow', ...videoArgs],
+          fromDataset: false,
+        },
+        {
+          // Geo zones placed through the telemetry: one under the drone, one 11 km away (not in view).
+          name: 'dji-mini-geo-zones',
+          files: { 'clip.mp4': seeds.clipMp4, 'clip.SRT': seeds.clipSrt, 'zones.geojson': seeds.geoZones },
+          target: 'clip.SRT',
+          args: [
+            'analyze',
+            'clip.mp4',
+            '--telemetry',
+            'clip.SRT',
+            '--hfov',
+            '73.7',
+            '--zones',
+            'zones.geojson',
+            '--no-flow',
+            ...videoArgs,
+          ],
           fromDataset: false,
         },
       ],

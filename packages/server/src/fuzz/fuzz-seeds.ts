@@ -22,6 +22,8 @@ export interface SeedFiles {
   /** 2 s of 96x64 test pattern at 5 fps (H.264 MP4), its DJI sidecar, and frames as JPEG and PNG. */
   clipMp4: Uint8Array;
   clipSrt: Uint8Array;
+  /** Lon/lat zones for the clip's sidecar: one under the drone, one 0.1 degree (11 km) north. */
+  geoZones: Uint8Array;
   imageJpg: Uint8Array;
   imagePng: Uint8Array;
   /** An image with odd width and height (97x65), for `--annotate`. */
@@ -60,6 +62,27 @@ function djiSrt(records: number): string {
     );
   }
   return blocks.join('\n');
+}
+
+/** A square of `sizeDeg` around [lng, lat] as a lon/lat zone. */
+function geoSquare(id: string, lng: number, lat: number, sizeDeg: number): object {
+  const h = sizeDeg / 2;
+  const ring = [
+    [lng - h, lat - h],
+    [lng + h, lat - h],
+    [lng + h, lat + h],
+    [lng - h, lat + h],
+    [lng - h, lat - h],
+  ];
+  return { type: 'Feature', properties: { id, space: 'geo' }, geometry: { type: 'Polygon', coordinates: [ring] } };
+}
+
+function geoZones(): string {
+  const features = [
+    geoSquare('under-drone', 46.675305, 24.713615, 0.0002),
+    geoSquare('far-away', 46.675305, 24.813615, 0.0002),
+  ];
+  return JSON.stringify({ type: 'FeatureCollection', features }, null, 2) + '\n';
 }
 
 const ALERT_RULES = `# Low thresholds so that the 10 s bottleneck raises and clears alerts (fuzz seed of --notify).
@@ -156,6 +179,7 @@ export async function buildSeedFiles(workDir: string): Promise<SeedFiles> {
     calibrationLngLat: textEncoder.encode(calibration(true)),
     clipMp4: await readFile(join(media, 'clip.mp4')),
     clipSrt: textEncoder.encode(djiSrt(10)),
+    geoZones: textEncoder.encode(geoZones()),
     imageJpg: await readFile(join(media, 'image.jpg')),
     imagePng: await readFile(join(media, 'image.png')),
     oddPng: await readFile(join(media, 'odd.png')),
