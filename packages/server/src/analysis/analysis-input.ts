@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { RaqibError } from '@raqib/core';
 import type { FrameSource } from '../ingest/frame-source.js';
+import type { CsvIssue } from '../tracking-data/index.js';
 import { IMAGE_EXTENSIONS, listImageFiles } from '../ingest/image-file.js';
 import { ImageFolderSource } from '../ingest/image-folder-source.js';
 import { openPointsFileSource } from '../ingest/points-file-source.js';
@@ -102,7 +103,7 @@ export async function openPointsAnalysisInput(path: string, options: PointsInput
     frameIntervalS: opened.source.frameStep / options.fps,
     durationS: (opened.source.frameCount * opened.source.frameStep) / options.fps,
     skipped,
-    notes: notices.map((issue) => `${path}:${issue.line}: ${issue.message}`),
+    notes: groupedNotes(path, notices),
   };
 }
 
@@ -121,4 +122,22 @@ export function parseFrameSize(text: string | undefined, pointsPath: string): { 
     throw new RaqibError('USAGE', `--frame-size must be WxH in pixels like 1920x1080, got '${text}'`);
   }
   return { widthPx, heightPx };
+}
+
+/**
+ * One note per kind of notice (e.g. every clamped score), naming the first line and how many more
+ * lines had the same kind: a file with 10,000 scores of 1.2 gives one line, not 200.
+ */
+export function groupedNotes(path: string, notices: readonly CsvIssue[]): string[] {
+  const groups = new Map<string, { first: CsvIssue; more: number }>();
+  for (const issue of notices) {
+    const kind = issue.message.replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/gi, '#');
+    const group = groups.get(kind);
+    if (group) group.more++;
+    else groups.set(kind, { first: issue, more: 0 });
+  }
+  return [...groups.values()].map(
+    ({ first, more }) =>
+      `${path}:${first.line}: ${first.message}` + (more > 0 ? ` (and ${more} more line(s) like it)` : ''),
+  );
 }
