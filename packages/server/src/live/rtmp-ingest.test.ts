@@ -84,4 +84,24 @@ describe('RtmpIngest (nginx + libnginx-mod-rtmp)', () => {
       source = null;
     }
   });
+
+  it('restarts nginx on the same port when it dies, workers included', async () => {
+    const port = ingest.port;
+    const pid = Number((await readFile(join(dir, 'rtmp-ingest', 'nginx.pid'), 'utf8')).trim());
+    process.kill(pid, 'SIGKILL'); // the master only: its worker is orphaned, still holding the port
+    for (let i = 0; i < 100 && ingest.counters.nginxRestarts === 0; i++) await new Promise((d) => setTimeout(d, 50));
+    const accepted = ingest.counters.accepted;
+    // publishing works again once the new nginx listens (the old worker was stopped with its group)
+    let code: number | null = null;
+    for (let attempt = 0; attempt < 20 && ingest.counters.accepted === accepted; attempt++) {
+      const publisher = publishRtmp(ingest.publishUrl(GOOD_KEY), { durationS: 1 });
+      code = (await publisher.exited).code;
+      if (ingest.counters.accepted === accepted) await new Promise((d) => setTimeout(d, 250));
+    }
+    expect(ingest.counters).toMatchObject({ nginxRestarts: 1, accepted: accepted + 1 });
+    expect(code).toBe(0);
+    expect(ingest.port).toBe(port);
+    const newPid = Number((await readFile(join(dir, 'rtmp-ingest', 'nginx.pid'), 'utf8')).trim());
+    expect(newPid).not.toBe(pid);
+  });
 });

@@ -58,8 +58,12 @@ export class RtmpIngest {
   private stopping = false;
   private readonly secret = randomBytes(18).toString('base64url');
   private readonly notifyTimers = new Set<NodeJS.Timeout>();
-  /** Publish attempts seen by the callback, for health and tests. */
-  readonly counters = { accepted: 0, refused: 0 };
+  private restartTimer: NodeJS.Timeout | null = null;
+  private nginxStartedAtMs = 0;
+  private consecutiveCrashes = 0;
+  private runParams: { prefix: string; configPath: string; port: number } | null = null;
+  /** Publish attempts seen by the callback, and nginx restarts after it died, for health and tests. */
+  readonly counters = { accepted: 0, refused: 0, nginxRestarts: 0 };
 
   constructor(private readonly options: RtmpIngestOptions) {}
 
@@ -110,6 +114,7 @@ export class RtmpIngest {
       try {
         await this.startNginx(prefix, configPath, port);
         this.listenPort = port;
+        this.runParams = { prefix, configPath, port };
         log.info({ host: this.host, port }, 'RTMP ingest listening');
         return;
       } catch (error) {
@@ -125,16 +130,20 @@ export class RtmpIngest {
   /** Stops nginx (fast shutdown, then SIGKILL after 5 s) and the callback endpoint. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.runParams = null;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
     for (const timer of this.notifyTimers) clearTimeout(timer);
     this.notifyTimers.clear();
     const child = this.nginx;
     this.nginx = null;
     if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      signalGroup(child, 'SIGTERM');
+      const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 5_000);
       await this.exited;
       clearTimeout(timer);
     }
+    if (child) signalGroup(child, 'SIGKILL'); // a worker left behind by a master that died
     const server = this.callbackServer;
     this.callbackServer = null;
     if (server) {
@@ -149,9 +158,13 @@ export class RtmpIngest {
     this.stderrTail = [];
     this.stopping = false;
     // -e stderr: nginx opens its default error log before reading the config; keep it off system paths.
+    // detached: nginx and its workers get their own process group, so a worker orphaned by a master
+    // that died can be found and stopped with the group.
     const child = spawn(program, ['-p', prefix, '-c', configPath, '-e', 'stderr'], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
     });
+    this.nginxStartedAtMs = Date.now();
     this.nginx = child;
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (text: string) => {
@@ -172,10 +185,11 @@ export class RtmpIngest {
             : `${program} failed to start: ${error.message}`;
         done();
       });
-      child.on('close', (code, signal) => {
+      // 'exit', not 'close': an orphaned worker keeps the stderr pipe open after the master is gone.
+      child.on('exit', (code, signal) => {
         exitInfo ??= `nginx exited (${signal ?? `code ${code}`})`;
-        if (!this.stopping) log.error({ code, signal, stderr: this.stderrTail }, 'RTMP ingest nginx exited');
         done();
+        if (!this.stopping && this.nginx === child && this.runParams) this.restartAfterCrash(child, code, signal);
       });
     });
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 10_000);
@@ -185,7 +199,7 @@ export class RtmpIngest {
       await new Promise((done) => setTimeout(done, 50));
     }
     if (exitInfo === null) {
-      child.kill('SIGKILL');
+      signalGroup(child, 'SIGKILL');
       await this.exited;
     }
     const said = this.stderrTail.join(' | ');
@@ -193,6 +207,29 @@ export class RtmpIngest {
       'SOURCE_FAILED',
       `RTMP ingest on ${this.host}:${port} did not start: ${exitInfo ?? 'not listening in time'}${said ? `: ${said}` : ''}`,
     );
+  }
+
+  /**
+   * nginx died under a running server (killed, crashed): drones would be cut off for good, so it is
+   * started again on the same port and config, after 1 s doubling to 30 s while it keeps dying.
+   */
+  private restartAfterCrash(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    signalGroup(child, 'SIGKILL');
+    if (this.restartTimer) return;
+    if (Date.now() - this.nginxStartedAtMs > 60_000) this.consecutiveCrashes = 0;
+    const waitMs = Math.min(30_000, 1_000 * 2 ** this.consecutiveCrashes++);
+    log.error({ code, signal, stderr: this.stderrTail, retryInMs: waitMs }, 'RTMP ingest nginx exited; restarting it');
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      const params = this.runParams;
+      if (!params || this.stopping) return;
+      this.counters.nginxRestarts++;
+      this.startNginx(params.prefix, params.configPath, params.port).then(
+        () => log.warn({ port: params.port }, 'RTMP ingest nginx restarted'),
+        // its exit has already scheduled the next try
+        (error: unknown) => log.error({ err: error }, 'RTMP ingest nginx could not be restarted'),
+      );
+    }, waitMs);
   }
 
   private async startCallbackServer(): Promise<string> {
@@ -268,6 +305,16 @@ export class RtmpIngest {
   }
 }
 
+/** Sends a signal to nginx's whole process group (master and workers); quiet when it is gone. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // the group is gone
+  }
+}
+
 async function readBody(request: IncomingMessage): Promise<string | null> {
   let size = 0;
   const chunks: Buffer[] = [];
@@ -318,12 +365,13 @@ async function stopLeftoverNginx(pidPath: string, prefix: string): Promise<void>
     // nginx rewrites its title to "nginx: master process nginx -p PREFIX -c ...": match on the text.
     const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replaceAll('\0', ' ');
     if (!cmdline.includes('nginx') || !cmdline.includes(` -p ${prefix} `)) return;
-    process.kill(pid, 'SIGTERM');
+    // Raqib starts nginx as a process group leader: the group holds its workers too.
+    process.kill(-pid, 'SIGTERM');
     for (let i = 0; i < 50; i++) {
       await new Promise((done) => setTimeout(done, 100));
-      process.kill(pid, 0);
+      process.kill(-pid, 0);
     }
-    process.kill(pid, 'SIGKILL');
+    process.kill(-pid, 'SIGKILL');
   } catch {
     // gone (or never ours): nothing to stop
   }
