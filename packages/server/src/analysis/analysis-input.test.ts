@@ -27,4 +27,17 @@ describe('openPointsAnalysisInput', () => {
     expect(input.durationS).toBe(3);
     expect(input.frameIntervalS).toBe(1);
   });
+
+  it('gives one skipped line per kind of bad row, with the first line and how many more', async () => {
+    const rows = ['frame,x,y'];
+    for (let k = 0; k < 50; k++) rows.push(`${k},abc${k},10`, `${k},12,12`);
+    rows.push('x,1,1');
+    const path = join(dir, 'bad-rows.csv');
+    writeFileSync(path, rows.join('\n') + '\n');
+    const input = await openPointsAnalysisInput(path, { fps: 5, frameSize: '100x100' });
+    expect(input.skipped.map((error) => error.message)).toEqual([
+      `${path}:2: position 'abc0,10' is not a pair of finite numbers (and 49 more line(s) like it)`,
+      `${path}:102: frame 'x' is not a non-negative integer`,
+    ]);
+  });
 });

@@ -89,9 +89,8 @@ export async function openPointsAnalysisInput(path: string, options: PointsInput
     ...(options.startS === undefined ? {} : { startS: options.startS }),
     ...(options.endS === undefined ? {} : { endS: options.endS }),
   });
-  const skipped = opened.issues
-    .filter((issue) => issue.kind === 'skipped')
-    .map((issue) => new RaqibError('INPUT_INVALID', `${path}:${issue.line}: ${issue.message}`));
+  const skippedRows = opened.issues.filter((issue) => issue.kind === 'skipped');
+  const skipped = groupedNotes(path, skippedRows).map((text) => new RaqibError('INPUT_INVALID', text));
   const notices = opened.issues.filter((issue) => issue.kind === 'notice');
   const more = opened.issueCount - opened.issues.length;
   if (more > 0) skipped.push(new RaqibError('INPUT_INVALID', `${path}: ${more} more problems not listed`));
@@ -125,13 +124,14 @@ export function parseFrameSize(text: string | undefined, pointsPath: string): { 
 }
 
 /**
- * One note per kind of notice (e.g. every clamped score), naming the first line and how many more
- * lines had the same kind: a file with 10,000 scores of 1.2 gives one line, not 200.
+ * One line per kind of row problem (e.g. every clamped score, every unreadable position), naming the
+ * first line and how many more had the same kind: 10,000 scores of 1.2 give one line, not 200.
  */
 export function groupedNotes(path: string, notices: readonly CsvIssue[]): string[] {
   const groups = new Map<string, { first: CsvIssue; more: number }>();
   for (const issue of notices) {
-    const kind = issue.message.replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/gi, '#');
+    // The kind: the message without its quoted values and numbers.
+    const kind = issue.message.replace(/'[^']*'/g, "'#'").replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/gi, '#');
     const group = groups.get(kind);
     if (group) group.more++;
     else groups.set(kind, { first: issue, more: 0 });
