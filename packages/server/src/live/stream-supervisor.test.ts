@@ -101,6 +101,17 @@ describe('StreamSupervisor', () => {
     expect(supervisor.health().restarts).toBe(8);
   });
 
+  it('declares the stall when it is due, not at the next regular tick', () => {
+    const { clock, inputs, supervisor, transitions } = setup({ tickMs: 5_000 });
+    supervisor.start();
+    clock.advance(3_000);
+    inputs.frame(); // last frame at 3 s: the stall is due at 23 s, between ticks at 20 s and 25 s
+    clock.advance(19_999);
+    expect(supervisor.state).toBe('live');
+    clock.advance(1);
+    expect(transitions.find((t) => t.to === 'stalled')).toMatchObject({ atMs: 23_000 });
+  });
+
   it('spreads waits with jitter but never past the maximum', () => {
     const { clock, supervisor } = setup({ backoffJitter: 0.2 });
     clock.randomValues = [0, 0.999999];

@@ -34,7 +34,7 @@ export interface StreamSupervisorOptions {
   stallTimeoutMs?: number;
   /** After a (re)start, how long the first frame may take before the attempt counts as failed. Default 30 s. */
   startGraceMs?: number;
-  /** How often the watchdog looks at the last frame's age. Default 5 s. */
+  /** How often the watchdog looks at the last frame's age (at most; it also wakes when a stall is due). Default 5 s. */
   tickMs?: number;
   /** Reconnect backoff: first wait, doubling per consecutive failure up to the maximum. Default 2 s .. 60 s. */
   backoffInitialMs?: number;
@@ -263,13 +263,27 @@ export class StreamSupervisor {
     return Math.round(Math.min(this.backoffMaxMs, base * spread));
   }
 
+  /**
+   * The watchdog ticks every `tickMs`, but never later than the moment a stall or a missed grace
+   * period would be due, so "no frame for 20 s" is declared at 20 s, not at the next tick after it.
+   */
   private scheduleWatchdog(): void {
-    this.watchdog = this.clock.setTimer(() => {
-      this.watchdog = null;
-      if (this.current === 'ended') return;
-      this.check();
-      this.scheduleWatchdog();
-    }, this.tickMs);
+    const now = this.clock.nowMs();
+    let delayMs = this.tickMs;
+    if (this.current === 'live' && this.lastFrameMs !== null) {
+      delayMs = Math.min(delayMs, this.lastFrameMs + this.stallTimeoutMs - now);
+    } else if (this.current === 'starting' && this.run) {
+      delayMs = Math.min(delayMs, this.run.startedAtMs + this.startGraceMs - now);
+    }
+    this.watchdog = this.clock.setTimer(
+      () => {
+        this.watchdog = null;
+        if (this.current === 'ended') return;
+        this.check();
+        this.scheduleWatchdog();
+      },
+      Math.max(1, delayMs),
+    );
   }
 
   /** The watchdog tick: a live stream without frames, or a start without a first frame, has stalled. */
