@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleAtLeast } from '../auth/roles.js';
 import type { Role } from '../storage/store-records.js';
 import { registeredRoutes } from './create-api-server.js';
+import { LIVE_PATH } from './live-socket.js';
 import { API_ROUTES } from './routes/index.js';
 import { apiFixture, type ApiFixture } from './testing/api-fixture.js';
 
@@ -21,6 +22,12 @@ describe('API access control (deny by default)', () => {
     expect(registered.length).toBeGreaterThan(30);
     const publicRoutes: string[] = [];
     for (const { method, url } of registered) {
+      if (url === LIVE_PATH) {
+        // The WebSocket: authenticated before the upgrade like every route (topics: live-socket.test.ts).
+        const response = await fx.app.inject({ method: method as 'GET', url });
+        expect(response.statusCode, `${method} ${url}`).toBe(401);
+        continue;
+      }
       const declared = API_ROUTES.find(
         (r) => r.url === url && (r.method === method || (method === 'HEAD' && r.method === 'GET')),
       );

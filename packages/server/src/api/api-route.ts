@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod/v4';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
+import type { LiveBus } from '../bus/live-bus.js';
 import type { Store } from '../storage/store.js';
 import type { Role } from '../storage/store-records.js';
 
@@ -18,6 +19,8 @@ export interface ApiDeps {
   nowMs: () => number;
   /** Live status per stream id; undefined when no live source runs it. */
   liveStatus?: (streamId: string) => StreamLiveStatus | undefined;
+  /** Where live analysis, readings, alerts and stream health are published (WebSocket /api/v1/live). */
+  bus?: LiveBus;
   /** Mark cookies Secure (and use the `__Host-` prefix): true when served over TLS. */
   secureCookies: boolean;
 }

@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { z } from 'zod/v4';
 import type { ApiDeps, ApiRoute } from './api-route.js';
 import { HttpError, toHttpError } from './http-error.js';
+import { registerLiveSocket, type LiveSocketOptions } from './live-socket.js';
 import { authorize } from './request-auth.js';
+import { InProcessBus } from '../bus/live-bus.js';
 import { API_ROUTES } from './routes/index.js';
 
 export interface ApiServerOptions {
@@ -13,6 +15,7 @@ export interface ApiServerOptions {
   /** Take the client address from X-Forwarded-For (only behind the operator's own reverse proxy). */
   trustProxy?: boolean;
   routes?: readonly ApiRoute[];
+  live?: LiveSocketOptions;
 }
 
 const registered = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
@@ -75,6 +78,8 @@ export function createApiServer(deps: ApiDeps, options: ApiServerOptions = {}): 
       .code(404)
       .send({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
+
+  registerLiveSocket(app, deps.bus ? deps : { ...deps, bus: new InProcessBus() }, options.live);
 
   for (const route of options.routes ?? API_ROUTES) {
     app.route({

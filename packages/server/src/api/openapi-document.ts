@@ -2,6 +2,8 @@ import { z } from 'zod/v4';
 import type { ApiRoute } from './api-route.js';
 import { errorResponseSchema } from './api-schemas.js';
 import { API_ROUTES } from './routes/index.js';
+import { LIVE_TOPICS } from '../bus/live-topics.js';
+import { LIVE_PATH } from './live-socket.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -71,6 +73,27 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES, versio
       },
     };
   }
+  const errorRef = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  paths[LIVE_PATH] = {
+    get: {
+      summary:
+        'WebSocket (upgrade). Send {"type":"subscribe","topics":[...]}; events arrive as {"type":"event","topic","data"}, ' +
+        'refusals as {"type":"error","error":{"code","message"}}. A client that stops reading is dropped.',
+      tags: ['live'],
+      'x-raqib-role': 'viewer',
+      'x-raqib-topics': LIVE_TOPICS.map((topic) => ({
+        topic: topic.example,
+        role: topic.role,
+        summary: topic.summary,
+      })),
+      security: [{ bearerToken: [] }, { sessionCookie: [] }],
+      responses: {
+        '101': { description: 'Switching protocols.' },
+        '401': { description: ERROR_STATUSES['401'], ...errorRef },
+        '403': { description: 'Role too low, or a session cookie sent from another origin (FORBIDDEN).', ...errorRef },
+      },
+    },
+  };
   return {
     openapi: '3.1.0',
     info: {

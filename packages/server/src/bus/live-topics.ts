@@ -1,0 +1,39 @@
+import type { Role } from '../storage/store-records.js';
+
+/** A topic family a WebSocket client may subscribe to, with the least role that may read it. */
+export interface LiveTopic {
+  pattern: RegExp;
+  example: string;
+  role: Role;
+  summary: string;
+}
+
+const STREAM = '[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}';
+
+/** Every topic of `/api/v1/live`; anything else is refused (deny by default). */
+export const LIVE_TOPICS: readonly LiveTopic[] = [
+  { pattern: /^alerts$/, example: 'alerts', role: 'viewer', summary: 'Alert lifecycle events of every stream.' },
+  {
+    pattern: /^streams\/health$/,
+    example: 'streams/health',
+    role: 'viewer',
+    summary: 'Stream state transitions (starting, live, stalled, reconnecting, ended).',
+  },
+  {
+    pattern: new RegExp(`^streams/${STREAM}/readings$`),
+    example: 'streams/cam1/readings',
+    role: 'viewer',
+    summary: 'Zone readings of one stream, per analysed frame.',
+  },
+  {
+    pattern: new RegExp(`^streams/${STREAM}/analysis$`),
+    example: 'streams/cam1/analysis',
+    role: 'viewer',
+    summary: 'Per-frame analysis of one stream at display rate (density grid, head points, tracks).',
+  },
+];
+
+/** The topic family `topic` belongs to, or undefined when it is not a topic. */
+export function liveTopic(topic: string): LiveTopic | undefined {
+  return LIVE_TOPICS.find((entry) => entry.pattern.test(topic));
+}
