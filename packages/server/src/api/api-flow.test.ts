@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRaqibError, parseZones } from '@raqib/core';
+import { storePublishAuthorizer } from '../auth/publish-keys.js';
 import { addUser } from '../auth/user-accounts.js';
 import { rampAlertEvents } from '../storage/store-contract.js';
 import { ReadingDownsampler } from '../storage/reading-downsampler.js';
@@ -114,6 +115,19 @@ describe('API', () => {
     });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ state: 'idle', sourceUrl: 'rtsp://***@10.0.0.5:554/live', fps: null });
+
+    const keyUrl = '/api/v1/streams/cam1/publish-key';
+    const first = (await fx.app.inject({ method: 'POST', url: keyUrl, headers: admin })).json().publishKey;
+    const second = await fx.app.inject({ method: 'POST', url: keyUrl, headers: admin });
+    expect(second.statusCode).toBe(201);
+    const authorize = storePublishAuthorizer(fx.store);
+    expect(await authorize(second.json().publishKey)).toBe(true);
+    expect(await authorize(first)).toBe(false);
+    expect(await authorize('../../etc/passwd')).toBe(false);
+    expect((await fx.app.inject({ method: 'GET', url: '/api/v1/streams/cam1', headers: admin })).json()).toMatchObject({
+      hasPublishKey: true,
+    });
+    expect(JSON.stringify((await fx.store.listAudit(0, 1000)).map((row) => row.details))).not.toContain(first);
 
     const zonesUrl = '/api/v1/streams/cam1/zones';
     const bowtie = structuredClone(zonesFile);

@@ -103,6 +103,27 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.getZones('cam1')).toBeUndefined();
     });
 
+    it('finds a stream by the hash of its publish key; a new key replaces the old one', async () => {
+      await eventWithStream();
+      await store.createStream({ id: 'cam2', eventId: 'derby', name: 'South' }, 'user:admin');
+      expect((await store.getStream('cam1'))?.hasPublishKey).toBe(false);
+      await store.setStreamPublishKey('cam1', 'a'.repeat(64), 'user:admin');
+      expect((await store.streamByPublishKey('a'.repeat(64)))?.id).toBe('cam1');
+      expect((await store.getStream('cam1'))?.hasPublishKey).toBe(true);
+      await rejectsWith(store.setStreamPublishKey('cam2', 'a'.repeat(64), 'user:admin'), 'CONFLICT');
+      await store.setStreamPublishKey('cam1', 'b'.repeat(64), 'user:admin');
+      expect(await store.streamByPublishKey('a'.repeat(64))).toBeUndefined();
+      await store.setStreamPublishKey('cam1', null, 'user:admin');
+      expect(await store.streamByPublishKey('b'.repeat(64))).toBeUndefined();
+      await rejectsWith(store.setStreamPublishKey('nope', 'c'.repeat(64), 'user:admin'), 'NOT_FOUND');
+      const actions = (await store.listAudit(0, 100)).map((row) => row.action);
+      expect(actions.filter((action) => action.startsWith('stream.key'))).toEqual([
+        'stream.key.rotate',
+        'stream.key.rotate',
+        'stream.key.remove',
+      ]);
+    });
+
     it('records stream state transitions once, and a late older one does not overwrite the state', async () => {
       await eventWithStream();
       expect((await store.getStream('cam1'))?.state).toBe('idle');

@@ -32,6 +32,8 @@ export interface StreamRecord {
   sourceUrl: string | null;
   state: StreamState;
   stateSinceMs: number;
+  /** Whether an RTMP publish key is set (the key itself is shown once, when made). */
+  hasPublishKey: boolean;
   createdAtMs: number;
   updatedAtMs: number;
 }

@@ -50,6 +50,10 @@ export interface Store {
   updateStream(id: string, patch: StreamPatch, actor: Actor): Promise<StreamRecord>;
   /** Deletes the stream with its zones, rules and states; its readings and alerts age out by retention. */
   deleteStream(id: string, actor: Actor): Promise<void>;
+  /** Sets (or, with null, removes) the SHA-256 of the stream's RTMP publish key; the old key stops working. */
+  setStreamPublishKey(id: string, keyHash: string | null, actor: Actor): Promise<void>;
+  /** The stream whose publish key hashes to `keyHash`. */
+  streamByPublishKey(keyHash: string): Promise<StreamRecord | undefined>;
   /** Records a supervisor transition; false when this exact transition was already stored. */
   recordStreamState(change: StreamStateChange): Promise<boolean>;
   listStreamStates(streamId: string, fromMs: number, toMs: number): Promise<StreamStateChange[]>;

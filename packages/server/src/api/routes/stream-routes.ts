@@ -2,6 +2,7 @@ import { RaqibError } from '@raqib/core';
 import { z } from 'zod/v4';
 import type { StreamRecord } from '../../storage/store-records.js';
 import { STREAM_STATES } from '../../storage/store-records.js';
+import { rotatePublishKey } from '../../auth/publish-keys.js';
 import { defineRoute, type ApiDeps } from '../api-route.js';
 import { idParams, idSchema } from '../api-schemas.js';
 
@@ -30,6 +31,7 @@ const streamSchema = z.object({
   sourceUrl: z.string().nullable().describe('Credentials in the URL are shown as ***.'),
   state: z.enum(STREAM_STATES as [string, ...string[]]),
   stateSinceMs: z.number(),
+  hasPublishKey: z.boolean().describe('Whether an RTMP publish key is set (POST .../publish-key makes one).'),
   fps: z.number().nullable().describe('Analysed frames per second now; null when not running.'),
   lastFrameAt: z.string().nullable().describe('ISO 8601 time of the last analysed frame.'),
   skippedFrames: z.number().describe('Frames dropped because analysis was busy (latest frame wins).'),
@@ -117,6 +119,24 @@ export const streamRoutes = [
       const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
       return streamView(await deps.store.updateStream(params.id, patch, principal!.actor), deps);
     },
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/v1/streams/:id/publish-key',
+    summary:
+      'Makes a new RTMP publish key for the stream (the old one stops working); the response is the only time it is shown.',
+    tag: 'streams',
+    access: 'admin',
+    params: idParams,
+    response: z.object({
+      streamId: z.string(),
+      publishKey: z.string().describe('The drone app publishes to rtmp://HOST:1935/live/<publishKey>.'),
+    }),
+    status: 201,
+    handler: async ({ params, principal, deps }) => ({
+      streamId: params.id,
+      publishKey: await rotatePublishKey(deps.store, params.id, principal!.actor),
+    }),
   }),
   defineRoute({
     method: 'DELETE',

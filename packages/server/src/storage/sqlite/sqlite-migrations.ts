@@ -63,6 +63,15 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 `,
   },
+  {
+    version: 2,
+    name: 'stream publish keys',
+    sql: `
+-- SHA-256 of the RTMP stream key a drone app publishes with (rtmp://HOST:1935/live/<key>); the key itself is never stored.
+ALTER TABLE streams ADD COLUMN publish_key_hash TEXT;
+CREATE UNIQUE INDEX streams_publish_key ON streams(publish_key_hash) WHERE publish_key_hash IS NOT NULL;
+`,
+  },
 ];
 
 /**

@@ -43,6 +43,7 @@ export function streamFromRow(row: Row): StreamRecord {
     sourceUrl: strOrNull(row.source_url),
     state: row.state as StreamState,
     stateSinceMs: num(row.state_since_ms),
+    hasPublishKey: row.publish_key_hash !== null && row.publish_key_hash !== undefined,
     createdAtMs: num(row.created_at_ms),
     updatedAtMs: num(row.updated_at_ms),
   };

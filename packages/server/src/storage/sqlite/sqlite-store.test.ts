@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isRaqibError } from '@raqib/core';
 import { verifyAuditChain } from '../../audit/audit-chain.js';
 import { describeStoreContract, rampAlertEvents } from '../store-contract.js';
-import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import { migrateSqlite, SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'raqib-sqlite-'));
@@ -34,6 +34,21 @@ describe('SqliteStore', () => {
     await again.close();
   });
 
+  it('upgrades a database written by an older Raqib, keeping its data', async () => {
+    const path = freshPath();
+    mkdirSync(dirname(path), { recursive: true });
+    const old = new BetterSqlite3(path);
+    expect(migrateSqlite(old, path, SQLITE_MIGRATIONS.slice(0, 1))).toEqual([1]);
+    old.prepare("INSERT INTO events VALUES ('derby', 'Derby', NULL, NULL, 1, 1)").run();
+    old.prepare("INSERT INTO streams VALUES ('cam1', 'derby', 'North', NULL, 'live', 5, 1, 1)").run();
+    old.close();
+    const store = SqliteStore.open({ path });
+    expect(await store.getStream('cam1')).toMatchObject({ state: 'live', hasPublishKey: false });
+    await store.setStreamPublishKey('cam1', 'f'.repeat(64), 'user:admin');
+    expect((await store.streamByPublishKey('f'.repeat(64)))?.id).toBe('cam1');
+    await store.close();
+  });
+
   it('refuses a database from a newer Raqib, naming the file and both versions', () => {
     const path = freshPath();
     SqliteStore.open({ path }).db.close();
@@ -47,7 +62,7 @@ describe('SqliteStore', () => {
       if (isRaqibError(error, 'STORAGE_FAILED')) message = error.message;
     }
     expect(message).toContain(path);
-    expect(message).toMatch(/version 99 is newer than this Raqib knows \(1\)/);
+    expect(message).toContain(`version 99 is newer than this Raqib knows (${SQLITE_MIGRATIONS.length})`);
   });
 
   it('refuses to change or delete audit rows, and detects a row tampered with behind its back', async () => {

@@ -230,6 +230,7 @@ export class SqliteStore implements Store {
       sourceUrl: input.sourceUrl ?? null,
       state: 'idle',
       stateSinceMs: now,
+      hasPublishKey: false,
       createdAtMs: now,
       updatedAtMs: now,
     };
@@ -238,7 +239,10 @@ export class SqliteStore implements Store {
         this.notFound('event', input.eventId);
       return this.unique('stream', input.id, () => {
         this.db
-          .prepare('INSERT INTO streams VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .prepare(
+            `INSERT INTO streams (id, event_id, name, source_url, state, state_since_ms, created_at_ms, updated_at_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
           .run(record.id, record.eventId, record.name, record.sourceUrl, record.state, now, now, now);
         return record;
       });
@@ -262,6 +266,23 @@ export class SqliteStore implements Store {
       if (this.db.prepare('DELETE FROM streams WHERE id = ?').run(id).changes === 0) this.notFound('stream', id);
       this.db.prepare('DELETE FROM stream_states WHERE stream_id = ?').run(id);
     });
+  }
+
+  async setStreamPublishKey(id: string, keyHash: string | null, actor: Actor): Promise<void> {
+    const action = keyHash === null ? 'stream.key.remove' : 'stream.key.rotate';
+    this.audited({ actor, action, target: `stream:${id}` }, () => {
+      const changed = this.unique('publish key of stream', id, () =>
+        this.db
+          .prepare('UPDATE streams SET publish_key_hash = ?, updated_at_ms = ? WHERE id = ?')
+          .run(keyHash, this.nowMs(), id),
+      ).changes;
+      if (changed === 0) this.notFound('stream', id);
+    });
+  }
+
+  async streamByPublishKey(keyHash: string): Promise<StreamRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM streams WHERE publish_key_hash = ?').get(keyHash) as Row | undefined;
+    return row && streamFromRow(row);
   }
 
   async recordStreamState(change: StreamStateChange): Promise<boolean> {
