@@ -147,6 +147,11 @@ async function runCase(streams: number, clip: string): Promise<Record<string, un
       });
       await ingest.start();
     }
+    if (ingest) {
+      // Drones first, as in the field: the pulls then find their streams (restarts count only real ones).
+      for (const key of keys) publishers.push(publishRtmp(ingest.publishUrl(key), { filePath: clip, copy: true }));
+      await new Promise((done) => setTimeout(done, 2_000));
+    }
     const runs = keys.map((key, index) => {
       const url = ingest ? ingest.pullUrl(key) : clip;
       const source = new LiveFrameSource({
@@ -161,9 +166,6 @@ async function runCase(streams: number, clip: string): Promise<Record<string, un
       const done = analyzeStream(source, [new DensityStage(estimator)], [sink], { frameIntervalS: 1 / analysisFps });
       return { source, sink, done };
     });
-    if (ingest) {
-      for (const key of keys) publishers.push(publishRtmp(ingest.publishUrl(key), { filePath: clip, copy: true }));
-    }
     await new Promise((done) => setTimeout(done, WARMUP_S * 1000));
     const exclude = new Set(publishers.map((p) => p.child.pid!).filter((pid) => pid !== undefined));
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
