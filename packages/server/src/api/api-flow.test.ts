@@ -84,6 +84,20 @@ describe('API', () => {
     expect((await fx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(401);
   });
 
+  it('answers 429 RATE_LIMITED after repeated failed logins for one user', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const response = await fx.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'guessed', password: `guess number ${i}` },
+      });
+      statuses.push(response.statusCode);
+      if (i === 5) expect(response.json().error.message).toMatch(/^too many failed logins; try again in \d+ s$/);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+
   it('marks the cookie Secure with the __Host- prefix when served over TLS', async () => {
     const tls = await apiFixture({ secureCookies: true });
     await addUser(tls.store, { username: 'sara', role: 'viewer', password: PASSWORD }, 'system');

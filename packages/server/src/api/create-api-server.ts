@@ -69,7 +69,6 @@ export function createApiServer(deps: ApiDeps, options: ApiServerOptions = {}): 
   app.setErrorHandler((error, request, reply) => {
     const httpError = toHttpError(error);
     if (httpError.status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
-    if (httpError.code === 'RATE_LIMITED') reply.header('retry-after', '60');
     void reply.code(httpError.status).send({ error: { code: httpError.code, message: httpError.message } });
   });
 
