@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { RaqibError } from '@raqib/core';
 import { createApiServer } from '../api/create-api-server.js';
 import { Authenticator } from '../auth/authenticator.js';
+import { InProcessBus, type LiveBus } from '../bus/live-bus.js';
 import { ensureFirstAdmin } from '../auth/user-accounts.js';
 import { moduleLogger } from '../logging/logger.js';
 import { RetentionJob } from '../storage/retention-job.js';
@@ -14,6 +15,8 @@ export interface RunningServer {
   url: string;
   app: FastifyInstance;
   store: SqliteStore;
+  /** Where live sources publish analysis, readings, alerts and stream health for the WebSocket. */
+  bus: LiveBus;
   close(): Promise<void>;
 }
 
@@ -28,8 +31,9 @@ export async function startServer(config: ServerConfig, env: { adminPassword?: s
     const admin = await ensureFirstAdmin(store, env.adminPassword);
     if (admin) log.info({ username: admin.username }, 'first admin created from RAQIB_ADMIN_PASSWORD');
     const retention = new RetentionJob(store, config.retention, { log: moduleLogger('retention') });
+    const bus = new InProcessBus((error, topic) => log.error({ err: error, topic }, 'live bus subscriber failed'));
     const app = createApiServer(
-      { store, auth: new Authenticator(store), nowMs: Date.now, secureCookies: config.server.secureCookies },
+      { store, bus, auth: new Authenticator(store), nowMs: Date.now, secureCookies: config.server.secureCookies },
       {
         bodyLimitBytes: config.server.bodyLimitBytes,
         logger: moduleLogger('api'),
@@ -52,6 +56,7 @@ export async function startServer(config: ServerConfig, env: { adminPassword?: s
       url: address,
       app,
       store,
+      bus,
       async close() {
         await retention.stop();
         await app.close();
