@@ -18,6 +18,7 @@ describe('rtmpIngestConfig', () => {
     expect(config).toContain('on_publish http://127.0.0.1:40000/rtmp/abc_DEF-123/publish;');
     expect(config).toContain('deny play all;');
     expect(config).toContain('daemon off;');
+    expect(config).toContain('access_log off;'); // no system log path, no stream keys in logs
     expect(config).not.toMatch(/\bhttp\s*\{/); // no HTTP server in the ingest
     expect(rtmpIngestConfig({ ...PARAMS, host: '::1' })).toContain('listen [::1]:1935;');
   });

@@ -50,6 +50,9 @@ export function rtmpIngestConfig(params: RtmpIngestConfigParams): string {
     `load_module ${plain('module path', params.modulePath)};`,
     'events { worker_connections 1024; }',
     'rtmp {',
+    // Off: Debian's default access log is /var/log/nginx/access.log (not writable unprivileged), and
+    // its lines carry the stream name, which is the publisher's key.
+    '  access_log off;',
     '  server {',
     `    listen ${listen};`,
     '    chunk_size 4096;',
