@@ -38,7 +38,7 @@ describe('WebSocket /api/v1/live', () => {
   const bus = new InProcessBus();
 
   beforeAll(async () => {
-    fx = await apiFixture({ bus });
+    fx = await apiFixture({ bus }, { live: { recheckMs: 50 } });
     const address = await fx.app.listen({ host: '127.0.0.1', port: 0 });
     url = `${address.replace('http', 'ws')}/api/v1/live`;
   });
@@ -82,6 +82,14 @@ describe('WebSocket /api/v1/live', () => {
     await new Promise((done) => client.socket.on('close', done));
     await new Promise((done) => setTimeout(done, 50));
     expect(bus.subscriberCount('alerts')).toBe(0);
+  });
+
+  it('closes a socket whose token is revoked while it is open', async () => {
+    const [token] = (await fx.store.listApiTokens()).filter((t) => t.role === 'operator');
+    const client = await connect(url, fx.as.operator);
+    const closed = new Promise<number>((done) => client.socket.on('close', (code) => done(code)));
+    await fx.store.revokeApiToken(token!.id, 'test');
+    expect(await closed).toBe(4401);
   });
 
   it('drops a client that does not read instead of buffering without end; others keep receiving', async () => {

@@ -23,6 +23,8 @@ const clientMessage = z.discriminatedUnion('type', [
 
 export interface LiveSocketOptions {
   maxBufferedBytes?: number;
+  /** How often an open socket's credentials are checked again (revoked token, ended session); default 60 s. */
+  recheckMs?: number;
 }
 
 /**
@@ -60,6 +62,18 @@ export function registerLiveSocket(app: FastifyInstance, deps: ApiDeps, options:
       (socket, request) => {
         const principal = (request as { principal?: Principal }).principal!;
         serveClient(socket, principal, deps, maxBufferedBytes, log);
+        const recheck = setInterval(() => {
+          void deps.auth.stillValid(principal).then(
+            (valid) => {
+              if (valid) return;
+              log.info({ actor: principal.actor }, 'closing a WebSocket whose credentials ended');
+              socket.close(4401, 'credentials revoked or expired');
+            },
+            (error: unknown) => log.error({ err: error }, 'WebSocket credential check failed'),
+          );
+        }, options.recheckMs ?? 60_000);
+        recheck.unref();
+        socket.on('close', () => clearInterval(recheck));
       },
     );
   });

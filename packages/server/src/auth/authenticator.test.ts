@@ -58,8 +58,16 @@ describe('Authenticator', () => {
     expect(await auth.fromSession(second.sessionId)).toBeUndefined();
 
     const third = await auth.login('omar', PASSWORD, '10.0.0.1');
-    await auth.logout(third.principal);
+    expect(await auth.stillValid(third.principal)).toBe(true);
+    nowMs += 60 * 60_000; // idle does not end a WebSocket's session...
+    expect(await auth.stillValid(third.principal)).toBe(true);
+    await auth.logout(third.principal); // ...logout does
     expect(await auth.fromSession(third.sessionId)).toBeUndefined();
+    expect(await auth.stillValid(third.principal)).toBe(false);
+    const fourth = await auth.login('omar', PASSWORD, '10.0.0.1');
+    const omar = (await store.getUserByName('omar'))!;
+    await store.updateUser(omar.id, { role: 'viewer' }, 'user:admin');
+    expect(await auth.stillValid(fourth.principal)).toBe(false);
     expect(await auth.fromSession('x'.repeat(43))).toBeUndefined();
     const actions = (await store.listAudit(0, 100)).map((r) => r.action);
     expect(actions.filter((a) => a === 'login')).toHaveLength(3);

@@ -86,6 +86,24 @@ export class Authenticator {
   }
 
   /**
+   * Whether a principal authenticated earlier still holds (for long-lived WebSockets): its token not
+   * revoked or expired; its session not revoked, past its absolute limit, or its user disabled. A
+   * socket's own traffic does not count as session use, so the idle limit is not applied here.
+   */
+  async stillValid(principal: Principal): Promise<boolean> {
+    const now = this.nowMs();
+    if (principal.via === 'token') {
+      const record = await this.store.getApiToken(principal.actor.slice('token:'.length));
+      return !!record && record.revokedAtMs === null && (record.expiresAtMs === null || record.expiresAtMs > now);
+    }
+    if (principal.sessionIdHash === undefined) return false;
+    const session = await this.store.getSession(principal.sessionIdHash);
+    if (!session || session.revokedAtMs !== null || now >= session.expiresAtMs) return false;
+    const user = await this.store.getUser(session.userId);
+    return !!user && user.disabledAtMs === null && user.role === principal.role;
+  }
+
+  /**
    * Checks a username and password; on success opens a session. Failures are rate-limited per user
    * and per address (RATE_LIMITED with the wait) and say nothing about which part was wrong.
    */

@@ -7,7 +7,7 @@ import { createApiToken } from '../../auth/user-accounts.js';
 import { SqliteStore } from '../../storage/sqlite/sqlite-store.js';
 import type { Role } from '../../storage/store-records.js';
 import type { ApiDeps } from '../api-route.js';
-import { createApiServer } from '../create-api-server.js';
+import { createApiServer, type ApiServerOptions } from '../create-api-server.js';
 
 export interface ApiFixture {
   app: FastifyInstance;
@@ -19,11 +19,14 @@ export interface ApiFixture {
 }
 
 /** An API server on a real SQLite file in a temp folder, with one API token per role. */
-export async function apiFixture(overrides: Partial<ApiDeps> = {}): Promise<ApiFixture> {
+export async function apiFixture(
+  overrides: Partial<ApiDeps> = {},
+  options: ApiServerOptions = {},
+): Promise<ApiFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'raqib-api-'));
   const store = SqliteStore.open({ path: join(dir, 'raqib.db') });
   const deps: ApiDeps = { store, auth: new Authenticator(store), nowMs: Date.now, secureCookies: false, ...overrides };
-  const app = createApiServer(deps);
+  const app = createApiServer(deps, options);
   const as = {} as ApiFixture['as'];
   for (const role of ['viewer', 'operator', 'admin'] as const) {
     const { token } = await createApiToken(store, { name: `test ${role}`, role }, 'system');
