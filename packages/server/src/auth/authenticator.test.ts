@@ -70,7 +70,7 @@ describe('Authenticator', () => {
     expect(await auth.stillValid(fourth.principal)).toBe(false);
     expect(await auth.fromSession('x'.repeat(43))).toBeUndefined();
     const actions = (await store.listAudit(0, 100)).map((r) => r.action);
-    expect(actions.filter((a) => a === 'login')).toHaveLength(3);
+    expect(actions.filter((a) => a === 'login')).toHaveLength(4);
     expect(actions).toContain('logout');
   });
 
