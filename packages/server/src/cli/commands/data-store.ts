@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { RaqibError } from '@raqib/core';
 import { SqliteStore } from '../../storage/sqlite/sqlite-store.js';
 
 /** The `--data DIR` option shared by the commands that use the server's store. */
@@ -10,9 +12,16 @@ export const dataOption = {
   valueName: 'DIR',
 } as const;
 
-/** Opens (creating and migrating when needed) the store of a data folder. */
-export function openDataStore(dataDir: string): SqliteStore {
-  return SqliteStore.open({ path: join(dataDir, 'raqib.db') });
+/**
+ * Opens the store of a data folder, migrating it when needed. Only commands that add something
+ * create a missing database; the others refuse it, so a mistyped --data is not a silent empty store.
+ */
+export function openDataStore(dataDir: string, { create }: { create: boolean }): SqliteStore {
+  const path = join(dataDir, 'raqib.db');
+  if (!create && !existsSync(path)) {
+    throw new RaqibError('INPUT_NOT_FOUND', `${path}: no Raqib database there; check --data (default: data)`);
+  }
+  return SqliteStore.open({ path });
 }
 
 /** How the audit log names a change made from the command line: `cli:<OS user>`. */

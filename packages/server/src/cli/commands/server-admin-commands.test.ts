@@ -43,6 +43,10 @@ describe('raqib users / token / audit', () => {
     expect((await raqib('users', 'rename', 'omar', '--data', data)).code).toBe(2);
     expect((await raqib('users', 'set-role', 'sara', '--role', 'operator', '--data', data)).code).toBe(0);
     expect((await raqib('users', 'list', '--data', data)).stdout).toMatch(/^sara\s+operator\n$/);
+    expect(await raqib('users', 'list', '--data', join(dir, 'typo'))).toMatchObject({
+      code: 1,
+      stderr: `raqib users: error INPUT_NOT_FOUND: ${join(dir, 'typo', 'raqib.db')}: no Raqib database there; check --data (default: data)\n`,
+    });
 
     const store = SqliteStore.open({ path: join(data, 'raqib.db') });
     const login = await new Authenticator(store).login('sara', 'the first admin passphrase', '127.0.0.1');
