@@ -1,7 +1,14 @@
 import type { ZodIssue } from 'zod';
 import { RaqibError } from '../raqib-error.js';
 import { ALERT_ZONE_KINDS, type AlertZoneKind } from './alert-zone.js';
-import { ladderProblems, mergeRule, rulesLayers, type RulesProblem } from './resolve-zone-rules.js';
+import {
+  ladderProblems,
+  mergeRule,
+  rulesLayers,
+  zoneReferenceProblems,
+  type KnownZones,
+  type RulesProblem,
+} from './resolve-zone-rules.js';
 import { RULE_IDS } from './rule-catalog.js';
 import { rulesConfigSchema, type RulesConfig } from './rules-config-schema.js';
 
@@ -38,22 +45,36 @@ function issueProblems(issue: ZodIssue, input: unknown): RulesProblem[] {
   return [{ path: issue.path, message: `${issue.message}, got ${describeValue(valueAt(input, issue.path))}` }];
 }
 
+/** Options of {@link validateRulesConfig} and {@link parseRulesConfig}. */
+export interface RulesValidationOptions {
+  /**
+   * The zones of the analysis: every `zones.<id>` and `upstreamZoneId` must name one of them.
+   * Without it zone ids are not checked (the rules file alone does not know the zones).
+   */
+  zones?: KnownZones;
+}
+
 /**
  * Validates parsed rules-file content (from YAML or JSON) and checks every ladder it can produce:
- * the schema first (types, ranges, unknown keys), then the ladders of every zone kind and zone.
+ * the schema first (types, ranges, unknown keys), then the ladders of every zone kind and zone, and
+ * with `options.zones` that every zone id it names exists.
  *
  * @param input the parsed document (`null`/`undefined` for an empty file means "all defaults")
  * @returns the config, or the problems found
  */
 export function validateRulesConfig(
   input: unknown,
+  options: RulesValidationOptions = {},
 ): { ok: true; config: RulesConfig } | { ok: false; problems: RulesProblem[] } {
   const parsed = rulesConfigSchema.safeParse(input ?? {});
   if (!parsed.success) {
     return { ok: false, problems: parsed.error.issues.flatMap((issue) => issueProblems(issue, input)) };
   }
   const config = parsed.data as RulesConfig;
-  const problems = ladderConsistencyProblems(config);
+  const problems = [
+    ...(options.zones ? zoneReferenceProblems(config, options.zones) : []),
+    ...ladderConsistencyProblems(config),
+  ];
   return problems.length === 0 ? { ok: true, config } : { ok: false, problems };
 }
 
@@ -64,10 +85,10 @@ export function validateRulesConfig(
 export function formatRulesProblems(
   problems: readonly RulesProblem[],
   source: string,
-  locate?: (path: readonly (string | number)[]) => string | undefined,
+  locate?: (path: readonly (string | number)[], at?: 'key') => string | undefined,
 ): string {
   const lines = problems.slice(0, MAX_PROBLEMS).map((problem) => {
-    const where = locate?.(problem.path);
+    const where = locate?.(problem.path, problem.at);
     return `${source}${where ? `:${where}` : ''}: ${rulesPathText(problem.path)}: ${problem.message}`;
   });
   if (problems.length > MAX_PROBLEMS) lines.push(`${source}: ... and ${problems.length - MAX_PROBLEMS} more`);
@@ -81,10 +102,11 @@ export function formatRulesProblems(
  *
  * @param input the parsed document (`null`/`undefined` for an empty file means "all defaults")
  * @param source the file name to put in messages
+ * @param options `zones`: the zone ids the file may name (see {@link RulesValidationOptions})
  * @example const rules = parseRulesConfig(YAML.parse(text), 'rules.yaml');
  */
-export function parseRulesConfig(input: unknown, source = 'rules'): RulesConfig {
-  const result = validateRulesConfig(input);
+export function parseRulesConfig(input: unknown, source = 'rules', options: RulesValidationOptions = {}): RulesConfig {
+  const result = validateRulesConfig(input, options);
   if (result.ok) return result.config;
   throw new RaqibError('RULES_INVALID', formatRulesProblems(result.problems, source));
 }

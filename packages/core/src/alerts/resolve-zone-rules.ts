@@ -41,6 +41,44 @@ export interface RulesLayer {
 export interface RulesProblem {
   path: (string | number)[];
   message: string;
+  /** `key`: the problem is the last key of the path itself (an unknown zone id), not its value. */
+  at?: 'key';
+}
+
+/** The zones a rules file may name, and where they come from (for messages). */
+export interface KnownZones {
+  /** Every zone id of the analysis, `frame` (the whole frame) included. */
+  ids: readonly string[];
+  /** Where they are defined, completing "no zone "x" ...": `in zones.geojson`, `without --zones`. */
+  where: string;
+}
+
+/**
+ * Zone ids in a rules file that name no zone of the analysis: a `zones.<id>` entry (whose settings
+ * would silently never apply - a misspelt gate loses its alerts) and an `upstreamZoneId`.
+ */
+export function zoneReferenceProblems(config: RulesConfig, zones: KnownZones): RulesProblem[] {
+  const known = new Set(zones.ids);
+  const list = zones.ids.length > 12 ? `${zones.ids.slice(0, 12).join(', ')}, ...` : zones.ids.join(', ');
+  const missing = (id: string) => `no zone "${id}" ${zones.where} (known zones: ${list})`;
+  const problems: RulesProblem[] = [];
+  for (const [zoneId, entry] of Object.entries(config.zones ?? {})) {
+    if (!known.has(zoneId)) {
+      problems.push({
+        path: ['zones', zoneId],
+        message: `${missing(zoneId)}; fix the id or remove the entry`,
+        at: 'key',
+      });
+    }
+    const upstream = entry.upstreamZoneId;
+    if (upstream !== undefined && !known.has(upstream)) {
+      problems.push({
+        path: ['zones', zoneId, 'upstreamZoneId'],
+        message: `${missing(upstream)}; name the area zone people come from`,
+      });
+    }
+  }
+  return problems;
 }
 
 /** The layers that apply to a zone of `kind` (and id `zoneId`), least specific first. */

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { RaqibError } from '../raqib-error.js';
 import { estimateHomographyRansac, transferRmse } from './homography-estimation.js';
-import { invertHomography, multiplyHomography, scaleHomography, type Homography } from './homography.js';
+import {
+  homographyWeight,
+  invertHomography,
+  multiplyHomography,
+  scaleHomography,
+  type Homography,
+} from './homography.js';
 import { LocalTangentPlane } from './local-tangent-plane.js';
 import type { PointXY } from './polygon.js';
 import { parseJsonText, schemaErrorMessage } from './schema-issue.js';
@@ -127,6 +133,7 @@ export function parseCalibration(text: string, fileName: string): Calibration {
   } catch {
     return bad('points: the fitted homography is singular; spread the points over the area');
   }
+  checkOneSideOfHorizon(imageToGround, imagePts, fit.inliers, bad);
   const outlierIndices = fit.inliers.flatMap((ok, i) => (ok ? [] : [i]));
   return {
     imageToGround,
@@ -138,6 +145,31 @@ export function parseCalibration(text: string, fileName: string): Calibration {
     inliers: fit.inliers,
     outlierIndices,
   };
+}
+
+/**
+ * Every control point of a real view lies on the ground side of the image's horizon, so the image ->
+ * ground map has the same sign of `w` at all of them. A "bowtie" - the points taken in one order in
+ * the image and another on the ground, so that the outline through them crosses itself on one side
+ * only - still fits a homography exactly, but one that folds the image over its horizon: the frame
+ * centre maps to infinity and no GSD or area comes out. That is an error in the file, said here.
+ */
+function checkOneSideOfHorizon(
+  imageToGround: Homography,
+  imagePts: readonly PointXY[],
+  inliers: readonly boolean[],
+  bad: (message: string) => never,
+): void {
+  const weights = imagePts.map(([x, y], i) => (inliers[i] ? homographyWeight(imageToGround, x, y) : 0));
+  const positive = weights.flatMap((w, i) => (w > 0 ? [i] : []));
+  const negative = weights.flatMap((w, i) => (inliers[i] && w <= 0 ? [i] : []));
+  if (positive.length === 0 || negative.length === 0) return;
+  const names = (indices: number[]) => indices.map((i) => `[${i}]`).join(', ');
+  bad(
+    `points: the fit folds the image over its horizon (points ${names(positive)} on one side, ${names(negative)} on the other): ` +
+      'the points are in a different order in the image than on the ground (their outline crosses itself in one and not the other); ' +
+      'pair each image pixel with the ground position of the same mark',
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   parseZones,
   RaqibError,
   type Calibration,
+  type KnownZones,
   type RaqibErrorCode,
   type Zone,
 } from '@raqib/core';
@@ -30,4 +31,15 @@ export async function loadZonesFile(path: string): Promise<Zone[]> {
 /** Reads and fits a ground-control-point calibration file (`--calibration`). */
 export async function loadCalibrationFile(path: string): Promise<Calibration> {
   return parseCalibration(await readText(path, 'CALIBRATION_INVALID', 'calibration'), path);
+}
+
+/**
+ * The zones a rules file may name in an analysis: the whole frame (`frame`) and every zone of the
+ * zones file (areas and lines), with where they come from for messages.
+ */
+export function analysisKnownZones(zones: readonly Zone[], zonesPath: string | undefined): KnownZones {
+  return {
+    ids: ['frame', ...zones.map((zone) => zone.id)],
+    where: zonesPath === undefined ? 'without a --zones file' : `in ${zonesPath}`,
+  };
 }

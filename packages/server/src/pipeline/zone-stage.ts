@@ -16,6 +16,21 @@ import { TrackZoneMotion } from './track-zone-motion.js';
 
 /** Cell size of the density map made from points when a source has no model density (points input). */
 const POINTS_CELL_PX = 8;
+/** Out-of-view / back-in-view lines per zone before the rest are left out. */
+const MAX_VIEW_MESSAGES = 5;
+
+interface OutOfView {
+  frames: number;
+  firstTimeS: number;
+  hidden: boolean;
+  messages: number;
+}
+
+function notInViewReason(zone: Zone): string {
+  return zone.space === 'geo'
+    ? 'its lon/lat outline lies outside the frame (check its coordinates and the telemetry or calibration); it gets no readings while out of view'
+    : 'its outline lies outside the frame; it gets no readings while out of view';
+}
 
 /**
  * Per-zone readings for every frame: the whole frame (zone id `frame`) and each area zone - count
@@ -27,6 +42,7 @@ export class ZoneStage implements Stage {
   readonly name = 'zones';
   private readonly meters: AreaZoneMeter[];
   private readonly trackMotion = new TrackZoneMotion();
+  private readonly outOfView = new Map<string, OutOfView>();
 
   constructor(
     zones: readonly Zone[],
@@ -51,6 +67,9 @@ export class ZoneStage implements Stage {
     for (const meter of this.meters) {
       try {
         const reading = meter.read(frame);
+        // A zone wholly outside the frame (a geo zone the camera does not look at) is "not visible":
+        // no reading, so neither zones.csv nor the alert rules see a count of 0 that was never measured.
+        if (!this.inView(meter, frame, analysis.timeS)) continue;
         if (analysis.flow) Object.assign(reading, this.flowFields(analysis, meter, frame, density));
         else if (tracks) Object.assign(reading, this.trackFields(meter, frame, reading));
         analysis.zones.push(reading);
@@ -60,6 +79,54 @@ export class ZoneStage implements Stage {
         this.onWarning(`zone ${meter.zone.id} at ${analysis.timeS.toFixed(2)} s: ${error.message}`);
       }
     }
+  }
+
+  /**
+   * Zones that were out of view: `zonesNotInView` in the summary, one entry per zone with the frames
+   * it was out of view and when that first happened.
+   */
+  finish(): Record<string, unknown> {
+    if (this.outOfView.size === 0) return {};
+    return {
+      zonesNotInView: [...this.outOfView.entries()].map(([zoneId, state]) => ({
+        zoneId,
+        frames: state.frames,
+        firstTimeS: state.firstTimeS,
+      })),
+    };
+  }
+
+  /** Tracks whether an area zone is in view; says so (one line) when it leaves or comes back. */
+  private inView(meter: AreaZoneMeter, frame: Parameters<AreaZoneMeter['read']>[0], timeS: number): boolean {
+    if (meter.readingKind === 'frame') return true;
+    const id = meter.zone.id;
+    const visible = meter.ringsPx(frame).length > 0;
+    const state = this.outOfView.get(id);
+    if (visible) {
+      if (state?.hidden) {
+        state.hidden = false;
+        this.tell(state, `zone ${id} is in view again at ${timeS.toFixed(2)} s`);
+      }
+      return true;
+    }
+    if (!state) {
+      const created: OutOfView = { frames: 1, firstTimeS: timeS, hidden: true, messages: 0 };
+      this.outOfView.set(id, created);
+      this.tell(created, `zone ${id} is not in view at ${timeS.toFixed(2)} s: ${notInViewReason(meter.zone)}`);
+    } else {
+      state.frames++;
+      if (!state.hidden) {
+        state.hidden = true;
+        this.tell(state, `zone ${id} is out of view again at ${timeS.toFixed(2)} s`);
+      }
+    }
+    return false;
+  }
+
+  private tell(state: OutOfView, message: string): void {
+    if (state.messages > MAX_VIEW_MESSAGES) return;
+    state.messages++;
+    this.onWarning(state.messages > MAX_VIEW_MESSAGES ? `${message} (later changes not shown)` : message);
   }
 
   /** Motion from tracks; the density map's peak local density is kept when the reading has one. */

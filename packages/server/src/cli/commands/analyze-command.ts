@@ -3,9 +3,9 @@ import { basename, extname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { RaqibError, isAreaZone, zoneRingsPx, type FrameAnalysis, type FrameMeta, type Zone } from '@raqib/core';
 import { AlertOutputs } from '../../analysis/alert-outputs.js';
-import { loadCalibrationFile, loadZonesFile } from '../../analysis/analysis-config-files.js';
+import { analysisKnownZones, loadCalibrationFile, loadZonesFile } from '../../analysis/analysis-config-files.js';
 import { openAnalysisInput, openPointsAnalysisInput, type AnalysisInput } from '../../analysis/analysis-input.js';
-import { createOnnxDensityEstimator, modelPeopleScale } from '../../inference/index.js';
+import { createOnnxDensityEstimator } from '../../inference/index.js';
 import { loadTelemetryForVideo } from '../../ingest/telemetry-sidecar.js';
 import { checkAnalyzeOptions, PeopleScaleChoice, planAnalysisWork } from '../../input-limits/index.js';
 import { AlertStage } from '../../pipeline/alert-stage.js';
@@ -170,7 +170,10 @@ export const analyzeCommand = defineCommand({
     };
     const zones: Zone[] = options.zones ? await loadZonesFile(options.zones) : [];
     const calibration = options.calibration ? await loadCalibrationFile(options.calibration) : undefined;
-    const rules = options.rules ? await readRulesFile(options.rules) : undefined;
+    // A rules entry for a zone id that is not in the analysis is an error (issue 10), not silently ignored.
+    const rules = options.rules
+      ? await readRulesFile(options.rules, { zones: analysisKnownZones(zones, options.zones) })
+      : undefined;
     const range = {
       ...(options.fps === undefined ? {} : { fps: positive('--fps', options.fps) }),
       ...(options.start === undefined ? {} : { startS: options.start }),
@@ -206,6 +209,10 @@ export const analyzeCommand = defineCommand({
       );
     }
 
+    // Input limits (issue 10): the GSD, people scale, memory and time this input leads to, before any output.
+    const work = await planAnalysisWork({ input, options, zones, calibration });
+    for (const warning of work.warnings) warn(warning);
+
     // Outputs go to a staging folder beside --out and are moved into place at the end (sinks/output-folder.ts).
     const output = await StagedOutputFolder.create(outPlan);
     const staged = (name: string) => join(output.stagingPath, name);
@@ -239,10 +246,13 @@ export const analyzeCommand = defineCommand({
         }),
       ];
       if (estimator) {
-        const scaleFor = (frame: FrameMeta): number =>
-          options.scale ??
-          (frame.gsdMPerPx === undefined ? 1 : (modelPeopleScale(estimator.model, frame.gsdMPerPx) ?? 1));
-        stages.push(new DensityStage(estimator, scaleFor));
+        // Prints the people scale it uses and why (one line; again when the GSD moves it a lot).
+        const peopleScale = new PeopleScaleChoice(
+          { fixedScale: options.scale, trainedHeadSizePx: estimator.model.trainedHeadSizePx },
+          (line) => io.stderr.write(`raqib analyze: ${line}\n`),
+          work.perFrame, // image folders: each new frame size is checked before the model runs on it
+        );
+        stages.push(new DensityStage(estimator, (frame) => peopleScale.scaleFor(frame)));
         if (!options['no-flow']) stages.push(new FlowStage({ onWarning: warn }));
       }
       stages.push(

@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { isRaqibError, RaqibError } from '@raqib/core';
 import { listImageFiles, loadImageFile } from '../../ingest/index.js';
+import { checkOption, OPTION_LIMITS, threadsLimit } from '../../input-limits/index.js';
 import {
   defineCommand,
   type CommandIo,
@@ -54,12 +56,11 @@ function failure(io: CommandIo, error: unknown, path?: string): CountFailure {
 }
 
 async function runCount(paths: string[], options: CountOptions, io: CommandIo): Promise<number> {
-  if (options.scale !== undefined && !(options.scale > 0)) throw usage(`--scale must be > 0, got ${options.scale}`);
-  if (options.gsd !== undefined && !(options.gsd > 0)) throw usage(`--gsd must be > 0, got ${options.gsd}`);
+  // Ranges with the reason (issue 10): a 100 m/px GSD or 1,000 threads are refused before any work.
+  checkOption('scale', options.scale, OPTION_LIMITS.scale);
+  checkOption('gsd', options.gsd, OPTION_LIMITS.gsd);
   if (options.scale !== undefined && options.gsd !== undefined) throw usage('give --scale or --gsd, not both');
-  if (!Number.isInteger(options.threads) || options.threads < 1) {
-    throw usage(`--threads must be a positive integer, got ${options.threads}`);
-  }
+  checkOption('threads', options.threads, threadsLimit(availableParallelism()));
   const reporter = reporterFor(options.format, io.stdout);
   const failures: CountFailure[] = [];
   const rows: CountRow[] = [];

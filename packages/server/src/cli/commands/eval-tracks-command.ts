@@ -1,4 +1,5 @@
 import { evaluateTracks, RaqibError, type TrackEvaluation } from '@raqib/core';
+import { checkOption, OPTION_LIMITS } from '../../input-limits/index.js';
 import { defineCommand, type CommandIo } from '../command-spec.js';
 import { readTrackCsv, type TrackCsv } from '../../tracking-data/index.js';
 
@@ -40,9 +41,7 @@ export const evalTracksCommand = defineCommand({
         `missing --${options.gt ? 'pred' : 'gt'} FILE. Usage: raqib eval-tracks --gt FILE --pred FILE`,
       );
     }
-    if (!(options['max-dist'] > 0)) {
-      throw new RaqibError('USAGE', `--max-dist must be a positive number of pixels, got ${options['max-dist']}`);
-    }
+    checkOption('max-dist', options['max-dist'], OPTION_LIMITS['max-dist']);
     const gt = await readTrackCsv(options.gt);
     const pred = await readTrackCsv(options.pred);
     reportIssues(options.gt, gt, io);

@@ -11,6 +11,7 @@ import {
   type ScenarioOutcome,
   type ScenarioTruth,
 } from '@raqib/core';
+import { checkSimulateOptions } from '../../input-limits/index.js';
 import { readRulesFile } from '../../rules-file/index.js';
 import { defineCommand } from '../command-spec.js';
 import { ProgressReporter } from '../progress-reporter.js';
@@ -70,13 +71,18 @@ export const simulateCommand = defineCommand({
       throw new RaqibError('USAGE', `--scenario is required: one of ${SCENARIO_NAMES.join(', ')}`);
     }
     const scenario = CROWD_SCENARIOS[options.scenario]!;
+    checkSimulateOptions(options, scenario); // ranges with reasons (issue 10), before any work
     const fps = positive('--fps', options.fps);
     const gsdMPerPx = positive('--gsd', options.gsd);
     const durationS = options.duration === undefined ? scenario.durationS : positive('--duration', options.duration);
     if (!Number.isInteger(options.seed))
       throw new RaqibError('USAGE', `--seed must be an integer, got ${options.seed}`);
     const alerts = options.alerts || options.rules !== undefined;
-    const rules: RulesConfig | undefined = options.rules ? await readRulesFile(options.rules) : undefined;
+    // Every zone id the rules name must be one of the scenario's zones (a misspelt id is an error).
+    const knownZones = { ids: scenario.zones.map((zone) => zone.id), where: `in scenario ${scenario.name}` };
+    const rules: RulesConfig | undefined = options.rules
+      ? await readRulesFile(options.rules, { zones: knownZones })
+      : undefined;
     const outDir = options.out ?? join('out', `sim-${scenario.name}`);
     await mkdir(outDir, { recursive: true });
 
