@@ -16,6 +16,8 @@ export interface ApiServerOptions {
   trustProxy?: boolean;
   routes?: readonly ApiRoute[];
   live?: LiveSocketOptions;
+  /** Serve HTTPS with this PEM certificate and key. */
+  https?: { cert: Buffer; key: Buffer };
 }
 
 const registered = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
@@ -42,14 +44,16 @@ function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, where: s
  * query and body, then its handler; every error leaves as `{"error":{"code","message"}}`.
  */
 export function createApiServer(deps: ApiDeps, options: ApiServerOptions = {}): FastifyInstance {
+  // With `https` Fastify returns an instance typed for https.Server; the routes do not care which.
   const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     loggerInstance: options.logger as FastifyBaseLogger | undefined,
     trustProxy: options.trustProxy ?? false,
     // Refuse `__proto__` and `constructor.prototype` keys in bodies outright.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-  });
+  }) as unknown as FastifyInstance;
 
   // JSON only: Fastify's default text/plain parser would hand strings to the body schemas.
   app.removeContentTypeParser('text/plain');

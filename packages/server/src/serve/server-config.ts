@@ -11,11 +11,19 @@ export const serverConfigSchema = z
       .object({
         host: z.string().min(1).default('127.0.0.1').describe('Address to listen on; 0.0.0.0 for every interface.'),
         port: z.number().int().min(0).max(65_535).default(8080).describe('TCP port of the API.'),
+        tls: z
+          .object({
+            certFile: z.string().min(1).describe('PEM certificate chain.'),
+            keyFile: z.string().min(1).describe('PEM private key.'),
+          })
+          .strict()
+          .optional()
+          .describe('Serve HTTPS (and WSS) directly; session cookies are then Secure with the __Host- prefix.'),
         secureCookies: z
           .boolean()
           .default(false)
           .describe(
-            'Mark session cookies Secure (__Host- prefix): set when users reach Raqib over HTTPS (a TLS proxy).',
+            'Mark session cookies Secure (__Host- prefix) without tls here: set when a TLS proxy serves Raqib.',
           ),
         trustProxy: z
           .boolean()

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { RaqibError } from '@raqib/core';
@@ -26,6 +27,10 @@ export interface RunningServer {
  */
 export async function startServer(config: ServerConfig, env: { adminPassword?: string } = {}): Promise<RunningServer> {
   const log = moduleLogger('serve');
+  const https = config.server.tls && {
+    cert: readPem(config.server.tls.certFile, 'server.tls.certFile'),
+    key: readPem(config.server.tls.keyFile, 'server.tls.keyFile'),
+  };
   const store = SqliteStore.open({ path: join(config.storage.dataDir, 'raqib.db') });
   try {
     const admin = await ensureFirstAdmin(store, env.adminPassword);
@@ -33,11 +38,18 @@ export async function startServer(config: ServerConfig, env: { adminPassword?: s
     const retention = new RetentionJob(store, config.retention, { log: moduleLogger('retention') });
     const bus = new InProcessBus((error, topic) => log.error({ err: error, topic }, 'live bus subscriber failed'));
     const app = createApiServer(
-      { store, bus, auth: new Authenticator(store), nowMs: Date.now, secureCookies: config.server.secureCookies },
+      {
+        store,
+        bus,
+        auth: new Authenticator(store),
+        nowMs: Date.now,
+        secureCookies: config.server.secureCookies || https !== undefined,
+      },
       {
         bodyLimitBytes: config.server.bodyLimitBytes,
         logger: moduleLogger('api'),
         trustProxy: config.server.trustProxy,
+        ...(https ? { https } : {}),
       },
     );
     let address: string;
@@ -45,6 +57,7 @@ export async function startServer(config: ServerConfig, env: { adminPassword?: s
       address = await app.listen({ host: config.server.host, port: config.server.port });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      await app.close();
       throw new RaqibError(
         'CONFIG_INVALID',
         `cannot listen on ${config.server.host}:${config.server.port} (${code}); choose another server.port / --port or server.host`,
@@ -66,5 +79,16 @@ export async function startServer(config: ServerConfig, env: { adminPassword?: s
   } catch (error) {
     await store.close();
     throw error;
+  }
+}
+
+function readPem(path: string, key: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new RaqibError('CONFIG_INVALID', `${key}: cannot read ${path} (${code}); give the path of a PEM file`, {
+      cause: error,
+    });
   }
 }
