@@ -40,7 +40,13 @@ describe('API access control (deny by default)', () => {
       expect(response.statusCode, `${method} ${url}`).toBe(401);
       if (method !== 'HEAD') expect(response.json().error.code).toBe('UNAUTHENTICATED');
     }
-    expect(publicRoutes.sort()).toEqual(['GET /api/v1/health', 'HEAD /api/v1/health', 'POST /api/v1/auth/login']);
+    expect(publicRoutes.sort()).toEqual([
+      'GET /api/v1/health',
+      'GET /api/v1/ready',
+      'HEAD /api/v1/health',
+      'HEAD /api/v1/ready',
+      'POST /api/v1/auth/login',
+    ]);
   });
 
   it('answers 403 to every role below a route’s, and lets the route’s own role through', async () => {

@@ -43,6 +43,16 @@ describe('API', () => {
     expect(response.headers['cache-control']).toBe('no-store');
   });
 
+  it('answers ready while the database answers, 503 without detail when it does not', async () => {
+    expect((await fx.app.inject({ method: 'GET', url: '/api/v1/ready' })).json()).toEqual({ status: 'ready' });
+    const closed = await apiFixture();
+    await closed.store.close();
+    const response = await closed.app.inject({ method: 'GET', url: '/api/v1/ready' });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({ error: { code: 'STORAGE_FAILED', message: 'the database does not answer' } });
+    await closed.close();
+  });
+
   it('logs in with an HttpOnly SameSite=Strict cookie and needs the CSRF token to change anything', async () => {
     await addUser(fx.store, { username: 'sara', role: 'admin', password: PASSWORD }, 'system');
     const wrong = await fx.app.inject({
@@ -129,6 +139,19 @@ describe('API', () => {
     });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ state: 'idle', sourceUrl: 'rtsp://***@10.0.0.5:554/live', fps: null });
+
+    await fx.store.recordStreamState({ streamId: 'cam1', state: 'live', atMs: Date.now() - 60_000, reason: null });
+    await fx.store.recordStreamState({
+      streamId: 'cam1',
+      state: 'stalled',
+      atMs: Date.now() - 1000,
+      reason: 'no frame for 20 s',
+    });
+    const states = await fx.app.inject({ method: 'GET', url: '/api/v1/streams/cam1/states', headers: fx.as.viewer });
+    expect(states.json().map((s: { state: string; reason: string | null }) => [s.state, s.reason])).toEqual([
+      ['live', null],
+      ['stalled', 'no frame for 20 s'],
+    ]);
 
     const keyUrl = '/api/v1/streams/cam1/publish-key';
     const first = (await fx.app.inject({ method: 'POST', url: keyUrl, headers: admin })).json().publishKey;

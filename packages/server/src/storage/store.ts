@@ -110,5 +110,8 @@ export interface Store {
   /** Deletes what is older than the policy allows at `nowMs`; audits what it deleted. */
   applyRetention(policy: RetentionPolicy, nowMs: number): Promise<RetentionResult>;
 
+  /** Resolves when the store answers a trivial query (readiness); rejects with STORAGE_FAILED otherwise. */
+  ping(): Promise<void>;
+
   close(): Promise<void>;
 }

@@ -4,7 +4,7 @@ import type { StreamRecord } from '../../storage/store-records.js';
 import { STREAM_STATES } from '../../storage/store-records.js';
 import { rotatePublishKey } from '../../auth/publish-keys.js';
 import { defineRoute, type ApiDeps } from '../api-route.js';
-import { idParams, idSchema } from '../api-schemas.js';
+import { idParams, idSchema, timeQuery } from '../api-schemas.js';
 
 const SOURCE_PROTOCOLS = ['rtsp:', 'rtsps:', 'srt:', 'http:', 'https:', 'rtmp:', 'rtmps:'];
 
@@ -118,6 +118,35 @@ export const streamRoutes = [
     handler: async ({ params, body, principal, deps }) => {
       const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
       return streamView(await deps.store.updateStream(params.id, patch, principal!.actor), deps);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/v1/streams/:id/states',
+    summary: 'The stream’s supervisor state transitions over a time range (e.g. "offline since T").',
+    tag: 'streams',
+    access: 'viewer',
+    params: idParams,
+    query: z
+      .object({
+        from: timeQuery.optional().describe('Start (inclusive); default 24 h before `to`.'),
+        to: timeQuery.optional().describe('End (exclusive); default now.'),
+      })
+      .strict(),
+    response: z.array(
+      z.object({
+        state: z.enum(STREAM_STATES as [string, ...string[]]),
+        atMs: z.number(),
+        reason: z.string().nullable(),
+      }),
+    ),
+    handler: async ({ params, query, deps }) => {
+      if (!(await deps.store.getStream(params.id))) {
+        throw new RaqibError('NOT_FOUND', `stream '${params.id}' does not exist`);
+      }
+      const toMs = query.to ?? deps.nowMs();
+      const changes = await deps.store.listStreamStates(params.id, query.from ?? toMs - 86_400_000, toMs);
+      return changes.map(({ streamId: _streamId, ...change }) => change);
     },
   }),
   defineRoute({

@@ -690,6 +690,14 @@ export class SqliteStore implements Store {
     })();
   }
 
+  async ping(): Promise<void> {
+    try {
+      this.db.prepare('SELECT 1').get();
+    } catch (error) {
+      throw new RaqibError('STORAGE_FAILED', `${this.path}: the database does not answer`, { cause: error });
+    }
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
