@@ -114,3 +114,42 @@ describe('parseRulesConfig', () => {
     expect(rules.find((rule) => rule.id === 'growth')).toBeUndefined();
   });
 });
+
+describe('validateRulesConfig with the zones of the analysis', () => {
+  const zones = { ids: ['frame', 'plaza', 'gate-3'], where: 'in zones.geojson' };
+  it.each([
+    {
+      name: 'a misspelt zone id',
+      input: { zones: { gate3: { capacity: 5 } } },
+      problems: [
+        {
+          path: ['zones', 'gate3'],
+          at: 'key',
+          message:
+            'no zone "gate3" in zones.geojson (known zones: frame, plaza, gate-3); fix the id or remove the entry',
+        },
+      ],
+    },
+    {
+      name: 'an upstream zone that does not exist',
+      input: { zones: { 'gate-3': { kind: 'gate', upstreamZoneId: 'plazza' } } },
+      problems: [
+        {
+          path: ['zones', 'gate-3', 'upstreamZoneId'],
+          message:
+            'no zone "plazza" in zones.geojson (known zones: frame, plaza, gate-3); name the area zone people come from',
+        },
+      ],
+    },
+    {
+      name: 'known ids',
+      input: { zones: { plaza: { capacity: 50 }, 'gate-3': { upstreamZoneId: 'plaza' } } },
+      problems: [],
+    },
+  ])('$name', ({ input, problems }) => {
+    const result = validateRulesConfig(input, { zones });
+    expect(result.ok ? [] : result.problems).toEqual(problems);
+    // Without the zone list the file alone cannot tell, and passes.
+    expect(validateRulesConfig(input).ok).toBe(true);
+  });
+});

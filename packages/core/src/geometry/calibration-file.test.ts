@@ -125,3 +125,23 @@ describe('parseCalibration', () => {
     expect(messageOf(() => parseCalibration(text, 'cal.json'))).toContain(expected);
   });
 });
+
+describe('parseCalibration: a "bowtie" (points in another order in the image than on the ground)', () => {
+  // The oblique view's points with two ground positions swapped: a homography still fits the four
+  // exactly, but it folds the image over its horizon and the frame centre gets no GSD.
+  const corners = [0, 1, 2, 3];
+  it.each([
+    { name: 'last two ground points swapped', order: [0, 1, 3, 2] },
+    { name: 'middle two ground points swapped', order: [0, 2, 1, 3] },
+  ])('$name: CALIBRATION_INVALID naming the points on each side', ({ order }) => {
+    const points = corners.map((i) => ({ image: IMAGE[i], ground: GROUND[order[i]!] }));
+    const message = messageOf(() => parseCalibration(file(points), 'bowtie.json'));
+    expect(message).toMatch(/^bowtie\.json: points: the fit folds the image over its horizon \(points \[\d\]/);
+    expect(message).toContain('pair each image pixel with the ground position of the same mark');
+  });
+
+  it('accepts the same points in the same order', () => {
+    const points = corners.map((i) => ({ image: IMAGE[i], ground: GROUND[i] }));
+    expect(parseCalibration(file(points), 'good.json').outlierIndices).toEqual([]);
+  });
+});

@@ -47,7 +47,7 @@ export function checkAnalyzeOptions(options: AnalyzeNumericOptions, machine: { c
 export function checkFrameSizeText(text: string): { widthPx: number; heightPx: number } {
   const match = /^\s*(\d+)\s*[xX×]\s*(\d+)\s*$/.exec(text);
   if (!match) {
-    throw new RaqibError('USAGE', `--frame-size '${text}' is not WxH in pixels; give e.g. --frame-size 1920x1080`);
+    throw new RaqibError('USAGE', `--frame-size must be WxH in pixels like 1920x1080, got '${text}'`);
   }
   const size = { widthPx: Number(match[1]), heightPx: Number(match[2]) };
   for (const [side, value] of [

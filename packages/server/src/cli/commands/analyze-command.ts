@@ -3,7 +3,12 @@ import { basename, extname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { RaqibError, isAreaZone, zoneRingsPx, type FrameAnalysis, type FrameMeta, type Zone } from '@raqib/core';
 import { AlertOutputs } from '../../analysis/alert-outputs.js';
-import { analysisKnownZones, loadCalibrationFile, loadZonesFile } from '../../analysis/analysis-config-files.js';
+import {
+  analysisKnownZones,
+  loadCalibrationFile,
+  loadZonesFile,
+  rulesWithoutZonesWarning,
+} from '../../analysis/analysis-config-files.js';
 import { openAnalysisInput, openPointsAnalysisInput, type AnalysisInput } from '../../analysis/analysis-input.js';
 import { createOnnxDensityEstimator } from '../../inference/index.js';
 import { loadTelemetryForVideo } from '../../ingest/telemetry-sidecar.js';
@@ -170,9 +175,9 @@ export const analyzeCommand = defineCommand({
     };
     const zones: Zone[] = options.zones ? await loadZonesFile(options.zones) : [];
     const calibration = options.calibration ? await loadCalibrationFile(options.calibration) : undefined;
-    // A rules entry for a zone id that is not in the analysis is an error (issue 10), not silently ignored.
+    // A rules entry for a zone id that is not in the zones file is an error (issue 10), not silently ignored.
     const rules = options.rules
-      ? await readRulesFile(options.rules, { zones: analysisKnownZones(zones, options.zones) })
+      ? await readRulesFile(options.rules, options.zones ? { zones: analysisKnownZones(zones, options.zones) } : {})
       : undefined;
     const range = {
       ...(options.fps === undefined ? {} : { fps: positive('--fps', options.fps) }),
@@ -212,6 +217,8 @@ export const analyzeCommand = defineCommand({
     // Input limits (issue 10): the GSD, people scale, memory and time this input leads to, before any output.
     const work = await planAnalysisWork({ input, options, zones, calibration });
     for (const warning of work.warnings) warn(warning);
+    const rulesWarning = rules && !options.zones ? rulesWithoutZonesWarning(rules, options.rules!) : undefined;
+    if (rulesWarning) warn(rulesWarning);
 
     // Outputs go to a staging folder beside --out and are moved into place at the end (sinks/output-folder.ts).
     const output = await StagedOutputFolder.create(outPlan);
