@@ -4,7 +4,6 @@ export {
   MAX_PEOPLE_SCALE,
   OPTION_LIMITS,
   rangeProblem,
-  rangeText,
   threadsLimit,
   type NumberLimit,
 } from './option-limits.js';

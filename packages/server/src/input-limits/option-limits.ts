@@ -130,12 +130,6 @@ export function threadsLimit(cores: number): NumberLimit {
   };
 }
 
-/** `(0, 170) degrees`, `[0.05, 4]`: the range as a reader checks it. */
-export function rangeText(limit: NumberLimit): string {
-  const unit = limit.unit === '' ? '' : ` ${limit.unit}`;
-  return `${limit.minExclusive ? '(' : '['}${limit.min}, ${limit.max}${limit.maxExclusive ? ')' : ']'}${unit}`;
-}
-
 /** The problem with `value` for `limit`, or undefined when it is inside. */
 export function rangeProblem(value: number, limit: NumberLimit): string | undefined {
   if (!Number.isFinite(value)) return 'is not a finite number';
