@@ -46,7 +46,12 @@ export function endOfRun(summary: AnalysisSummary, end: EndOfRun): number {
     );
     return interruptExitCode(end.interrupted);
   }
-  if (summary.frames === 0) return EXIT_CODE.failed;
+  if (summary.frames === 0) {
+    io.stderr.write(
+      'raqib analyze: error: no frame was analysed: the input has no frame inside --start/--end, or none could be read; check the input and the time range\n',
+    );
+    return EXIT_CODE.failed;
+  }
   if (end.undelivered !== null) return EXIT_CODE.alertsUndelivered;
   if (end.problems.length > 0) return EXIT_CODE.outputsIncomplete;
   return end.inputProblems ? EXIT_CODE.failed : EXIT_CODE.ok;
