@@ -232,7 +232,7 @@ async function main(argv: string[]): Promise<number> {
       await writeFile(
         values.report,
         JSON.stringify(
-          { seed: runSeedValue, perKind, timeoutS: timeoutMs / 1000, jobs, elapsedS, tables, results },
+          { seed: runSeedValue, perKind, timeoutS: timeoutMs / 1000, jobs, elapsedS, casesS, cpuS, tables, results },
           null,
           1,
         ),
