@@ -7,6 +7,8 @@ import type { Role } from '../storage/store-records.js';
 
 /** Live numbers of a stream that only its supervisor knows (absent until live sources exist). */
 export interface StreamLiveStatus {
+  /** The supervisor's state now (the stored state can lag it by a write). */
+  state?: 'starting' | 'live' | 'stalled' | 'reconnecting' | 'ended';
   fps: number | null;
   lastFrameAtMs: number | null;
   skippedFrames: number;

@@ -44,6 +44,51 @@ export const serverConfigSchema = z
       })
       .strict()
       .default({}),
+    ingest: z
+      .object({
+        enabled: z.boolean().default(true).describe('Run the RTMP ingest (nginx with the rtmp module) for drone apps.'),
+        host: z
+          .string()
+          .min(1)
+          .default('127.0.0.1')
+          .describe('Address the RTMP ingest listens on; 0.0.0.0 for drones on the LAN.'),
+        port: z
+          .number()
+          .int()
+          .min(0)
+          .max(65_535)
+          .default(1935)
+          .describe('RTMP port (drone apps push rtmp://HOST:PORT/live/KEY).'),
+      })
+      .strict()
+      .default({}),
+    live: z
+      .object({
+        fps: z
+          .number()
+          .positive()
+          .max(30)
+          .default(2)
+          .describe('Analysis rate of each live stream (frames per second).'),
+        maxWidthPx: z
+          .number()
+          .int()
+          .min(64)
+          .max(7680)
+          .default(1920)
+          .describe('Wider frames are downscaled to this width first.'),
+        modelPath: z.string().min(1).optional().describe('ONNX density model; default the bundled model.'),
+        workers: z
+          .number()
+          .int()
+          .min(1)
+          .max(16)
+          .default(1)
+          .describe('Inference worker threads (one model session each).'),
+        threads: z.number().int().min(1).max(64).default(2).describe('Threads of each inference session.'),
+      })
+      .strict()
+      .default({}),
     retention: z
       .object({
         readings1sDays: days('per-second readings', DEFAULT_RETENTION.readings1sDays),

@@ -56,7 +56,7 @@ describe('startServer', () => {
   it('serves HTTPS with server.tls, and its session cookie is Secure with the __Host- prefix', async () => {
     const { certFile, keyFile } = selfSigned();
     const config = parseServerConfig(
-      `server:\n  port: 0\n  tls:\n    certFile: ${certFile}\n    keyFile: ${keyFile}\nstorage:\n  dataDir: ${join(dir, 'data')}\n`,
+      `ingest:\n  enabled: false\nserver:\n  port: 0\n  tls:\n    certFile: ${certFile}\n    keyFile: ${keyFile}\nstorage:\n  dataDir: ${join(dir, 'data')}\n`,
       'raqib.yaml',
     );
     const password = 'the tls admin passphrase';
@@ -79,14 +79,17 @@ describe('startServer', () => {
 
   it('names the key and the file when a TLS file cannot be read, and a port in use', async () => {
     const config = parseServerConfig(
-      `server:\n  port: 0\n  tls:\n    certFile: ${join(dir, 'missing.pem')}\n    keyFile: x\nstorage:\n  dataDir: ${join(dir, 'data2')}\n`,
+      `ingest:\n  enabled: false\nserver:\n  port: 0\n  tls:\n    certFile: ${join(dir, 'missing.pem')}\n    keyFile: x\nstorage:\n  dataDir: ${join(dir, 'data2')}\n`,
       'raqib.yaml',
     );
     await expect(startServer(config)).rejects.toThrow(
       `server.tls.certFile: cannot read ${join(dir, 'missing.pem')} (ENOENT); give the path of a PEM file`,
     );
     const first = await startServer(
-      parseServerConfig(`server:\n  port: 0\nstorage:\n  dataDir: ${join(dir, 'd3')}\n`, 'x'),
+      parseServerConfig(
+        `ingest:\n  enabled: false\nserver:\n  port: 0\nstorage:\n  dataDir: ${join(dir, 'd3')}\n`,
+        'x',
+      ),
     );
     const port = Number(new URL(first.url).port);
     try {

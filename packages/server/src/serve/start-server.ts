@@ -9,6 +9,9 @@ import { ensureFirstAdmin } from '../auth/user-accounts.js';
 import { moduleLogger } from '../logging/logger.js';
 import { RetentionJob } from '../storage/retention-job.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import { DemoCrowd } from './demo-crowd.js';
+import { ensureDemoStream } from './ensure-demo-stream.js';
+import { ServeLive } from './serve-live.js';
 import type { ServerConfig } from './server-config.js';
 
 export interface RunningServer {
@@ -18,14 +21,27 @@ export interface RunningServer {
   store: SqliteStore;
   /** Where live sources publish analysis, readings, alerts and stream health for the WebSocket. */
   bus: LiveBus;
+  /** The live streams and the RTMP ingest. */
+  live: ServeLive;
+  /** The demo stream's id and its drone's settings (with `demo: true`). */
+  demo?: { eventId: string; streamId: string; crowd: DemoCrowd };
   close(): Promise<void>;
 }
 
+export interface StartServerEnv {
+  adminPassword?: string | undefined;
+  /** Also run the synthetic demo drone on a demo event and stream (created once). */
+  demo?: boolean;
+  /** One-line warnings for the operator (the CLI prints them on stderr). */
+  onWarning?: (message: string) => void;
+}
+
 /**
- * The composition root of `raqib serve`: store, first admin, retention job and the API, listening.
- * Live sources plug in here later (they need the store and publish to the API).
+ * The composition root of `raqib serve`: store, first admin, retention job, the API listening, then
+ * the live side (RTMP ingest and one supervised analysis per stream, see serve-live.ts). A failure
+ * of the live side (no nginx, no model) is a warning: the API keeps serving.
  */
-export async function startServer(config: ServerConfig, env: { adminPassword?: string } = {}): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, env: StartServerEnv = {}): Promise<RunningServer> {
   const log = moduleLogger('serve');
   const https = config.server.tls && {
     cert: readPem(config.server.tls.certFile, 'server.tls.certFile'),
@@ -37,12 +53,32 @@ export async function startServer(config: ServerConfig, env: { adminPassword?: s
     if (admin) log.info({ username: admin.username }, 'first admin created from RAQIB_ADMIN_PASSWORD');
     const retention = new RetentionJob(store, config.retention, { log: moduleLogger('retention') });
     const bus = new InProcessBus((error, topic) => log.error({ err: error, topic }, 'live bus subscriber failed'));
+    const crowd = env.demo ? new DemoCrowd() : undefined;
+    const demo = crowd ? { ...(await ensureDemoStream(store, crowd)), crowd } : undefined;
+    const live = new ServeLive({
+      store,
+      bus,
+      config,
+      ...(demo ? { demo: { streamId: demo.streamId, crowd: demo.crowd } } : {}),
+      ...(env.onWarning ? { onWarning: env.onWarning } : {}),
+    });
     const app = createApiServer(
       {
         store,
         bus,
         auth: new Authenticator(store),
         nowMs: Date.now,
+        liveStatus: (streamId) => {
+          const status = live.status(streamId);
+          return (
+            status && {
+              state: status.state,
+              fps: status.fps,
+              lastFrameAtMs: status.lastFrameAt,
+              skippedFrames: status.skippedFrames,
+            }
+          );
+        },
         secureCookies: config.server.secureCookies || https !== undefined,
       },
       {
@@ -65,12 +101,24 @@ export async function startServer(config: ServerConfig, env: { adminPassword?: s
       );
     }
     retention.start();
+    try {
+      await live.start();
+    } catch (error) {
+      await live.stop();
+      await retention.stop();
+      await app.close();
+      throw error;
+    }
     return {
       url: address,
       app,
       store,
       bus,
+      live,
+      ...(demo ? { demo } : {}),
       async close() {
+        // Streams first (their last readings and alerts still go to the store), then the API and the store.
+        await live.stop();
         await retention.stop();
         await app.close();
         await store.close();

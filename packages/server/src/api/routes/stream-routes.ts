@@ -57,6 +57,7 @@ function streamView(stream: StreamRecord, deps: ApiDeps) {
   const live = deps.liveStatus?.(stream.id);
   return {
     ...stream,
+    state: live?.state ?? stream.state,
     sourceUrl: redactUrl(stream.sourceUrl),
     fps: live?.fps ?? null,
     lastFrameAt: live?.lastFrameAtMs != null ? new Date(live.lastFrameAtMs).toISOString() : null,

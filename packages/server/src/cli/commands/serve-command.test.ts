@@ -11,7 +11,8 @@ const dir = mkdtempSync(join(tmpdir(), 'raqib-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function serve(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
+  // A free RTMP port: the ingest's default 1935 may be taken on a test machine.
+  const child = spawn(process.execPath, [BIN, 'serve', '--rtmp-port', '0', ...args], {
     cwd: dir,
     env: { ...process.env, RAQIB_LOG_LEVEL: 'silent', ...env },
   });

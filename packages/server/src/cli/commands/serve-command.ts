@@ -7,7 +7,8 @@ import { InterruptSignals } from '../interrupt-signals.js';
 
 export const serveCommand = defineCommand({
   name: 'serve',
-  summary: 'Run the server: REST API, users and audit on an embedded SQLite store (no other service needed)',
+  summary:
+    'Run the server: live drone streams (RTMP ingest, pull URLs), REST and WebSocket API, users and audit on an embedded SQLite store',
   usage: '[--config raqib.yaml] [options]',
   options: {
     config: {
@@ -22,9 +23,20 @@ export const serveCommand = defineCommand({
     },
     port: { type: 'number', description: 'Listen port (overrides server.port; default 8080)', valueName: 'N' },
     data: { type: 'string', description: 'Data folder (overrides storage.dataDir; default data)', valueName: 'DIR' },
+    'rtmp-port': {
+      type: 'number',
+      description: 'RTMP ingest port (overrides ingest.port; default 1935; 0 picks a free one)',
+      valueName: 'N',
+    },
+    demo: {
+      type: 'boolean',
+      description:
+        'Also run a synthetic drone (simulated crowd) on a demo event and stream: live readings, an alert within 2 minutes',
+    },
   },
   examples: [
     'RAQIB_ADMIN_PASSWORD="a long passphrase" raqib serve',
+    'RAQIB_ADMIN_PASSWORD="a long passphrase" raqib serve --demo',
     'raqib serve --config raqib.yaml',
     'raqib serve --host 0.0.0.0 --port 9000 --data /var/lib/raqib',
   ],
@@ -36,6 +48,10 @@ export const serveCommand = defineCommand({
     ) {
       throw new RaqibError('USAGE', `raqib serve: --port must be an integer 0-65535, got ${options.port}`);
     }
+    const rtmpPort = options['rtmp-port'];
+    if (rtmpPort !== undefined && !(Number.isInteger(rtmpPort) && rtmpPort >= 0 && rtmpPort <= 65_535)) {
+      throw new RaqibError('USAGE', `raqib serve: --rtmp-port must be an integer 0-65535, got ${rtmpPort}`);
+    }
     const config = {
       ...base,
       server: {
@@ -44,15 +60,15 @@ export const serveCommand = defineCommand({
         ...(options.port !== undefined ? { port: options.port } : {}),
       },
       storage: { ...base.storage, ...(options.data ? { dataDir: options.data } : {}) },
+      ingest: { ...base.ingest, ...(rtmpPort !== undefined ? { port: rtmpPort } : {}) },
     };
-    const server = await startServer(config, { adminPassword: process.env.RAQIB_ADMIN_PASSWORD });
-    if ((await server.store.listUsers()).length === 0) {
-      io.stderr.write(
-        "raqib serve: warning: no user yet; add one with 'raqib users add NAME --role admin' or set RAQIB_ADMIN_PASSWORD\n",
-      );
-    }
-    io.stderr.write(`raqib serve: listening on ${server.url} (data in ${config.storage.dataDir})\n`);
-    // Stop on SIGINT/SIGTERM: close the API (in-flight requests finish), the retention job and the database.
+    const server = await startServer(config, {
+      adminPassword: process.env.RAQIB_ADMIN_PASSWORD,
+      demo: options.demo === true,
+      onWarning: (message) => io.stderr.write(`raqib serve: warning: ${message}\n`),
+    });
+    // Handlers first (a signal with none kills at once, without stopping nginx and ffmpeg).
+    // Stop on SIGINT/SIGTERM: the streams (ffmpeg) and nginx, then the API (in-flight requests finish), the retention job and the database.
     const stopped = new Promise<void>((resolve) => {
       const signals = new InterruptSignals({
         onInterrupt: () => {
@@ -61,6 +77,25 @@ export const serveCommand = defineCommand({
         },
       });
     });
+    if ((await server.store.listUsers()).length === 0) {
+      io.stderr.write(
+        "raqib serve: warning: no user yet; add one with 'raqib users add NAME --role admin' or set RAQIB_ADMIN_PASSWORD\n",
+      );
+    }
+    io.stderr.write(`raqib serve: listening on ${server.url} (data in ${config.storage.dataDir})\n`);
+    const ingestPort = server.live.rtmpPort;
+    if (ingestPort !== null) {
+      io.stderr.write(
+        `raqib serve: RTMP ingest on rtmp://${config.ingest.host}:${ingestPort}/live/<streamKey> (POST /api/v1/streams/:id/publish-key makes a key)\n`,
+      );
+    }
+    if (server.demo) {
+      io.stderr.write(
+        `raqib serve: demo: stream '${server.demo.streamId}' (simulated ${server.demo.crowd.scenario.name} crowd) is live; ` +
+          `log in at ${server.url}/api/v1/auth/login (user admin with RAQIB_ADMIN_PASSWORD, or one from 'raqib users add'), ` +
+          `then GET ${server.url}/api/v1/streams/${server.demo.streamId}/readings, GET ${server.url}/api/v1/alerts or the WebSocket ${server.url.replace(/^http/, 'ws')}/api/v1/live (docs/server.md)\n`,
+      );
+    }
     await stopped;
     await server.close();
     io.stderr.write('raqib serve: stopped\n');

@@ -1,0 +1,279 @@
+import { parseRulesConfig, parseZones, type AlertEvent, type RulesConfig, type Zone } from '@raqib/core';
+import { streamForPublishKey, storePublishAuthorizer } from '../auth/publish-keys.js';
+import type { LiveBus } from '../bus/live-bus.js';
+import { LiveStreams, type LiveStreamInput, type LiveStreamSpec, type LiveStreamStatus } from '../live/live-streams.js';
+import { RtmpIngest } from '../live/rtmp-ingest.js';
+import type { StreamTransition } from '../live/stream-supervisor.js';
+import { createWorkerDensityEstimator, type WorkerDensityEstimator } from '../live/worker-density-estimator.js';
+import { moduleLogger } from '../logging/logger.js';
+import { AlertStage } from '../pipeline/alert-stage.js';
+import { DensityStage } from '../pipeline/density-stage.js';
+import { GeoStage } from '../pipeline/geo-stage.js';
+import type { Stage } from '../pipeline/stage.js';
+import type { Sink } from '../sinks/sink.js';
+import { TrackStage } from '../pipeline/track-stage.js';
+import { ZoneStage } from '../pipeline/zone-stage.js';
+import { StoreRecorder } from '../storage/store-recorder.js';
+import type { Store } from '../storage/store.js';
+import type { StreamRecord } from '../storage/store-records.js';
+import type { DemoCrowd } from './demo-crowd.js';
+import { LiveBusSink } from './live-bus-sink.js';
+import type { ServerConfig } from './server-config.js';
+
+const log = moduleLogger('serve-live');
+
+export interface ServeLiveOptions {
+  store: Store;
+  bus: LiveBus;
+  config: Pick<ServerConfig, 'ingest' | 'live' | 'storage'>;
+  /** The synthetic drone of `--demo`, fed to the stream with its id. */
+  demo?: { streamId: string; crowd: DemoCrowd };
+  /** How often the Store's streams, zones and rules are compared with what runs. Default 2 s. */
+  reconcileMs?: number;
+  /** One-line warnings for the operator (the CLI prints them on stderr). */
+  onWarning?: (message: string) => void;
+}
+
+interface Running {
+  signature: string;
+}
+
+interface PipelineConfig {
+  zones: Zone[];
+  rules: RulesConfig | undefined;
+  demo: DemoCrowd | undefined;
+}
+
+/**
+ * The live side of `raqib serve`: the RTMP ingest (keys checked against the Store), one supervised
+ * `analyzeStream` per stored stream that has a source (a pull URL, an RTMP key once its drone has
+ * published, or the demo drone), readings and alerts recorded in the Store and published on the bus
+ * with stream health. What runs follows the Store: a loop compares it every `reconcileMs` (and at
+ * every publish), so streams, zones and rules changed through the API start, restart or stop their
+ * stream. RTMP keys are stored only as hashes, so a push stream starts when its drone first
+ * publishes (the key is then known from the ingest); until then it is listed without live numbers.
+ */
+export class ServeLive {
+  private ingest: RtmpIngest | null = null;
+  private readonly streams: LiveStreams;
+  private readonly running = new Map<string, Running>();
+  private readonly publishKeys = new Map<string, string>();
+  private readonly pipelines = new Map<string, PipelineConfig>();
+  private readonly warned = new Set<string>();
+  private estimator: WorkerDensityEstimator | null = null;
+  private estimatorFailed: string | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly options: ServeLiveOptions) {
+    this.streams = new LiveStreams({
+      ingest: { pullUrl: (key) => this.ingest!.pullUrl(key) },
+      pipeline: (spec) => this.pipeline(spec),
+      onTransition: (transition) => this.onTransition(transition),
+      onAnalysisFailed: (streamId, error) =>
+        this.warn(`stream ${streamId}: analysis failed (${error.message}); restarting it`),
+    });
+  }
+
+  /** The RTMP ingest's port, or null when it is off or did not start. */
+  get rtmpPort(): number | null {
+    return this.ingest ? this.ingest.port : null;
+  }
+
+  /** Starts the ingest (a failure is a warning: the API and pull streams run without it) and the streams. */
+  async start(): Promise<void> {
+    const { ingest } = this.options.config;
+    if (ingest.enabled) {
+      const rtmp = new RtmpIngest({
+        dataDir: this.options.config.storage.dataDir,
+        host: ingest.host,
+        port: ingest.port,
+        authorize: storePublishAuthorizer(this.options.store),
+        onPublish: (key) => void this.onPublish(key),
+      });
+      try {
+        await rtmp.start();
+        this.ingest = rtmp;
+      } catch (error) {
+        this.warn(
+          `RTMP ingest not started on ${ingest.host}:${ingest.port} (${(error as Error).message}); drones cannot push until it is fixed (install nginx and libnginx-mod-rtmp: scripts/install-system-deps.sh, or set ingest.enabled: false)`,
+        );
+      }
+    }
+    await this.reconcileNow();
+    this.timer = setInterval(() => void this.reconcileNow(), this.options.reconcileMs ?? 2_000);
+  }
+
+  /** Live numbers of a running stream, for the API. */
+  status(streamId: string): LiveStreamStatus | undefined {
+    return this.streams.get(streamId);
+  }
+
+  list(): LiveStreamStatus[] {
+    return this.streams.list();
+  }
+
+  /** Stops the streams (ffmpeg children, sinks flushed), the inference workers and nginx. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.queue;
+    await this.streams.stopAll();
+    await this.estimator?.close();
+    await this.ingest?.stop();
+  }
+
+  /** Reconciles once, after any reconcile already running (they never overlap). */
+  reconcileNow(): Promise<void> {
+    this.queue = this.queue.then(() =>
+      this.reconcile().catch((error: unknown) => log.error({ err: error }, 'live streams: reconcile failed')),
+    );
+    return this.queue;
+  }
+
+  private async onPublish(key: string): Promise<void> {
+    try {
+      const streamId = await streamForPublishKey(this.options.store, key);
+      if (!streamId) return;
+      this.publishKeys.set(streamId, key);
+      await this.reconcileNow();
+      this.streams.publisherAvailable(key);
+    } catch (error) {
+      log.error({ err: error }, 'RTMP publish: could not start the stream');
+    }
+  }
+
+  private inputFor(record: StreamRecord): LiveStreamInput | undefined {
+    const demo = this.options.demo;
+    if (demo && record.id === demo.streamId) {
+      return { kind: 'custom', description: 'demo drone (simulated crowd)', factory: demo.crowd.input() };
+    }
+    if (record.sourceUrl) return { kind: 'pull', url: record.sourceUrl };
+    const key = this.publishKeys.get(record.id);
+    if (record.hasPublishKey && key !== undefined && this.ingest) return { kind: 'rtmp-push', streamKey: key };
+    return undefined;
+  }
+
+  private async reconcile(): Promise<void> {
+    if (this.stopped) return;
+    const { store } = this.options;
+    const records = await store.listStreams();
+    const wanted = new Map<string, { record: StreamRecord; input: LiveStreamInput; signature: string }>();
+    for (const record of records) {
+      const input = this.inputFor(record);
+      if (!input) continue;
+      const [zones, rules] = await Promise.all([store.getZones(record.id), store.getRules(record.id)]);
+      const source = input.kind === 'pull' ? input.url : input.kind === 'rtmp-push' ? input.streamKey : input.kind;
+      const signature = JSON.stringify([input.kind, source, zones?.updatedAtMs ?? null, rules?.updatedAtMs ?? null]);
+      wanted.set(record.id, { record, input, signature });
+    }
+    for (const [id, run] of [...this.running]) {
+      if (wanted.get(id)?.signature === run.signature) continue;
+      this.running.delete(id);
+      await this.streams.remove(id);
+      this.pipelines.delete(id);
+      log.info({ streamId: id }, wanted.has(id) ? 'stream changed: restarting it' : 'stream stopped');
+    }
+    for (const [id, want] of wanted) {
+      if (this.running.has(id) || this.stopped) continue;
+      const config = await this.pipelineConfig(want.record, want.input);
+      if (!config) continue;
+      this.pipelines.set(id, config);
+      const fps = config.demo ? config.demo.fps : this.options.config.live.fps;
+      const spec: LiveStreamSpec = { id, input: want.input, fps, maxWidthPx: this.options.config.live.maxWidthPx };
+      try {
+        this.streams.add(spec);
+        this.running.set(id, { signature: want.signature });
+        log.info({ streamId: id, input: want.input.kind }, 'stream started');
+      } catch (error) {
+        this.warnOnce(`${id}:${want.signature}`, `stream ${id}: not started: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** Zones, rules and (for video) the model of a stream; undefined (with a warning) when it cannot run. */
+  private async pipelineConfig(record: StreamRecord, input: LiveStreamInput): Promise<PipelineConfig | undefined> {
+    const { store } = this.options;
+    const demo = input.kind === 'custom' ? this.options.demo?.crowd : undefined;
+    let zones: Zone[] = [];
+    let rules: RulesConfig | undefined;
+    try {
+      const zonesDoc = await store.getZones(record.id);
+      if (zonesDoc) zones = parseZones(JSON.stringify(zonesDoc.document), `stream ${record.id} zones`);
+      const rulesDoc = await store.getRules(record.id);
+      if (rulesDoc) rules = parseRulesConfig(rulesDoc.document, `stream ${record.id} rules`);
+    } catch (error) {
+      this.warnOnce(
+        `${record.id}:config`,
+        `stream ${record.id}: zones or rules not usable: ${(error as Error).message}`,
+      );
+      return undefined;
+    }
+    if (!demo && !(await this.ensureEstimator())) return undefined;
+    return { zones, rules, demo };
+  }
+
+  private async ensureEstimator(): Promise<boolean> {
+    if (this.estimator) return true;
+    if (this.estimatorFailed !== null) return false;
+    const { live } = this.options.config;
+    try {
+      this.estimator = await createWorkerDensityEstimator({
+        workers: live.workers,
+        estimator: { threads: live.threads, ...(live.modelPath ? { modelPath: live.modelPath } : {}) },
+      });
+      return true;
+    } catch (error) {
+      this.estimatorFailed = (error as Error).message;
+      this.warn(`density model not loaded (${this.estimatorFailed}); video streams do not run until it is fixed`);
+      return false;
+    }
+  }
+
+  /** Fresh stages and sinks for one run of a stream (called by LiveStreams on every (re)start). */
+  private pipeline(spec: LiveStreamSpec): { stages: Stage[]; sinks: Sink[] } {
+    const config = this.pipelines.get(spec.id) ?? { zones: [], rules: undefined, demo: undefined };
+    const { store, bus } = this.options;
+    const recorder = new StoreRecorder(store, spec.id, Date.now());
+    const onAlert = async (event: AlertEvent): Promise<void> => {
+      await recorder.recordAlert(event);
+      // Published after it is stored: a client that sees the alert finds it in GET /api/v1/alerts.
+      bus.publish('alerts', { streamId: spec.id, event });
+    };
+    const notes = (note: string) => this.warnOnce(`${spec.id}:note:${note}`, `stream ${spec.id}: ${note}`);
+    const stages: Stage[] = config.demo
+      ? [new GeoStage({ overrides: { gsdMPerPx: config.demo.gsdMPerPx }, onNote: notes }), config.demo.stage()]
+      : [new GeoStage({ onNote: notes }), new DensityStage(this.estimator!)];
+    stages.push(
+      new TrackStage(config.zones, { onWarning: notes }),
+      new ZoneStage(config.zones, notes),
+      new AlertStage({
+        ...(config.rules ? { rules: config.rules } : {}),
+        zones: config.zones,
+        streamId: spec.id,
+        listeners: [onAlert],
+      }),
+    );
+    return { stages, sinks: [recorder, new LiveBusSink(bus, spec.id)] };
+  }
+
+  private onTransition(transition: StreamTransition): void {
+    const { streamId, to, at, reason } = transition;
+    this.options.bus.publish('streams/health', transition);
+    this.options.store
+      .recordStreamState({ streamId, state: to, atMs: at, reason })
+      .catch((error: unknown) => log.warn({ streamId, err: error }, 'stream state not stored'));
+  }
+
+  private warn(message: string): void {
+    log.warn(message);
+    this.options.onWarning?.(message);
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.warn(message);
+  }
+}
