@@ -96,6 +96,9 @@ describe('raqib serve, end to end with a real RTMP push', () => {
       body: { id: 'cam1', eventId: 'match', name: 'Drone 1' },
     });
     expect(created.status).toBe(201);
+    // A second stream whose source is unreachable: it retries on its own, cam1 and the API do not notice.
+    const bad = { id: 'bad', eventId: 'match', name: 'Dead camera', sourceUrl: 'rtsp://127.0.0.1:9/none' };
+    expect((await api('/api/v1/streams', { method: 'POST', body: bad })).status).toBe(201);
     const { publishKey } = (await api('/api/v1/streams/cam1/publish-key', { method: 'POST' })).body as {
       publishKey: string;
     };
@@ -146,10 +149,13 @@ describe('raqib serve, end to end with a real RTMP push', () => {
     expect(latencyMs).toBeLessThan(5_000);
 
     const streams = (await api('/api/v1/streams')).body as Record<string, unknown>[];
-    expect(streams[0]).toMatchObject({ id: 'cam1', state: 'live', hasPublishKey: true });
-    expect(streams[0]!.fps).toBeGreaterThan(0);
-    expect(typeof streams[0]!.lastFrameAt).toBe('string');
-    expect(typeof streams[0]!.skippedFrames).toBe('number');
+    const cam1 = streams.find((stream) => stream.id === 'cam1')!;
+    expect(cam1).toMatchObject({ state: 'live', hasPublishKey: true });
+    expect(cam1.fps).toBeGreaterThan(0);
+    expect(typeof cam1.lastFrameAt).toBe('string');
+    expect(typeof cam1.skippedFrames).toBe('number');
+    expect(streams.find((stream) => stream.id === 'bad')).toMatchObject({ lastFrameAt: null });
+    expect(['starting', 'reconnecting']).toContain(server.live.status('bad')?.state);
     const states = (await api(`/api/v1/streams/cam1/states?from=${startedMs - 60_000}`)).body as { state: string }[];
     expect(states.map((s) => s.state)).toContain('live');
 

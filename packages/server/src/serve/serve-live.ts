@@ -61,7 +61,7 @@ export class ServeLive {
   private readonly pipelines = new Map<string, PipelineConfig>();
   private readonly warned = new Set<string>();
   private estimator: WorkerDensityEstimator | null = null;
-  private estimatorFailed: string | null = null;
+  private estimatorLoad: Promise<boolean> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -120,6 +120,7 @@ export class ServeLive {
     if (this.timer) clearInterval(this.timer);
     await this.queue;
     await this.streams.stopAll();
+    if (this.estimatorLoad) await this.estimatorLoad;
     await this.estimator?.close();
     await this.ingest?.stop();
   }
@@ -159,6 +160,10 @@ export class ServeLive {
     if (this.stopped) return;
     const { store } = this.options;
     const records = await store.listStreams();
+    // A push stream starts only at its drone's first publish: have the model ready by then.
+    if (this.ingest && records.some((r) => r.hasPublishKey && r.id !== this.options.demo?.streamId)) {
+      void this.ensureEstimator();
+    }
     const wanted = new Map<string, { record: StreamRecord; input: LiveStreamInput; signature: string }>();
     for (const record of records) {
       const input = this.inputFor(record);
@@ -214,21 +219,27 @@ export class ServeLive {
     return { zones, rules, demo };
   }
 
-  private async ensureEstimator(): Promise<boolean> {
-    if (this.estimator) return true;
-    if (this.estimatorFailed !== null) return false;
+  /** Loads the model in its workers once (a failure is warned once; video streams then do not run). */
+  private ensureEstimator(): Promise<boolean> {
     const { live } = this.options.config;
-    try {
-      this.estimator = await createWorkerDensityEstimator({
-        workers: live.workers,
-        estimator: { threads: live.threads, ...(live.modelPath ? { modelPath: live.modelPath } : {}) },
-      });
-      return true;
-    } catch (error) {
-      this.estimatorFailed = (error as Error).message;
-      this.warn(`density model not loaded (${this.estimatorFailed}); video streams do not run until it is fixed`);
-      return false;
-    }
+    this.estimatorLoad ??= createWorkerDensityEstimator({
+      workers: live.workers,
+      estimator: { threads: live.threads, ...(live.modelPath ? { modelPath: live.modelPath } : {}) },
+    }).then(
+      (estimator) => {
+        if (this.stopped) {
+          void estimator.close();
+          return false;
+        }
+        this.estimator = estimator;
+        return true;
+      },
+      (error: unknown) => {
+        this.warn(`density model not loaded (${(error as Error).message}); video streams do not run until it is fixed`);
+        return false;
+      },
+    );
+    return this.estimatorLoad;
   }
 
   /** Fresh stages and sinks for one run of a stream (called by LiveStreams on every (re)start). */
