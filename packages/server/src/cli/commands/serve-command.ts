@@ -1,7 +1,7 @@
 import { RaqibError } from '@raqib/core';
 import { readServerConfig } from '../../serve/read-server-config.js';
 import { DEFAULT_SERVER_CONFIG } from '../../serve/server-config.js';
-import { startServer } from '../../serve/start-server.js';
+import { startServer, type RunningServer } from '../../serve/start-server.js';
 import { defineCommand } from '../command-spec.js';
 import { InterruptSignals } from '../interrupt-signals.js';
 
@@ -62,21 +62,29 @@ export const serveCommand = defineCommand({
       storage: { ...base.storage, ...(options.data ? { dataDir: options.data } : {}) },
       ingest: { ...base.ingest, ...(rtmpPort !== undefined ? { port: rtmpPort } : {}) },
     };
-    const server = await startServer(config, {
-      adminPassword: process.env.RAQIB_ADMIN_PASSWORD,
-      demo: options.demo === true,
-      onWarning: (message) => io.stderr.write(`raqib serve: warning: ${message}\n`),
-    });
-    // Handlers first (a signal with none kills at once, without stopping nginx and ffmpeg).
+    // Handlers before anything starts (a signal with none kills at once, leaving nginx and ffmpeg behind);
+    // a signal during the start stops the server as soon as it is up.
     // Stop on SIGINT/SIGTERM: the streams (ffmpeg) and nginx, then the API (in-flight requests finish), the retention job and the database.
+    let signals: InterruptSignals | undefined;
     const stopped = new Promise<void>((resolve) => {
-      const signals = new InterruptSignals({
+      signals = new InterruptSignals({
         onInterrupt: () => {
-          signals.dispose();
+          signals?.dispose();
           resolve();
         },
       });
     });
+    let server: RunningServer;
+    try {
+      server = await startServer(config, {
+        adminPassword: process.env.RAQIB_ADMIN_PASSWORD,
+        demo: options.demo === true,
+        onWarning: (message) => io.stderr.write(`raqib serve: warning: ${message}\n`),
+      });
+    } catch (error) {
+      signals?.dispose();
+      throw error;
+    }
     if ((await server.store.listUsers()).length === 0) {
       io.stderr.write(
         "raqib serve: warning: no user yet; add one with 'raqib users add NAME --role admin' or set RAQIB_ADMIN_PASSWORD\n",
