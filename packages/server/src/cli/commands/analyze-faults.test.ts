@@ -286,7 +286,7 @@ describe('analyze outputs are moved into place whole', () => {
         const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { zones: { zoneId: string }[] };
         expect(summary.zones.map((zone) => zone.zoneId)).toEqual(['frame']);
         expect(readFileSync(join(out, 'zones.csv'), 'utf8')).not.toContain('approach');
-        expect(JSON.parse(readFileSync(join(out, 'lines.json'), 'utf8'))).toEqual([]);
+        expect(JSON.parse(readFileSync(join(out, 'lines.json'), 'utf8'))).toEqual({ lines: [] });
         expect(Object.keys(now)).toEqual(Object.keys(expected));
         expected = now;
       }
