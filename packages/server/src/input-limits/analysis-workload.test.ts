@@ -57,7 +57,7 @@ describe('checkAnalysisWorkload', () => {
     {
       name: 'a GSD of 100 m/px from the options (2.9 GB, a V8 crash before)',
       input: { ...hd, gsdMPerPx: 100 },
-      says: 'outside (0, 10] m/px',
+      says: 'outside [0.001, 10] m/px',
     },
     {
       name: 'a 1024x686 image at 3 m/px (6 km² of ground, minutes per frame before)',

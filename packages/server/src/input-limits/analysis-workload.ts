@@ -49,6 +49,8 @@ export interface AnalysisWorkloadInput {
   runsModel: boolean;
   /** Ground sampling distance at the frame centre, when known before the run, m/px. */
   gsdMPerPx?: number;
+  /** Where that GSD comes from, for messages, e.g. `--altitude 60 and --hfov 84` or `calibration.json`. */
+  gsdSource?: string;
   /** Area zones measured per frame (the whole frame counts as one more). */
   areaZones: number;
   /** Model threads, and the machine's cores and memory. */
@@ -148,9 +150,10 @@ export function checkAnalysisWorkload(input: AnalysisWorkloadInput): {
     );
   }
   const groundLimit = OPTION_LIMITS.gsd;
-  if (input.gsdMPerPx !== undefined && !(input.gsdMPerPx > 0 && input.gsdMPerPx <= groundLimit.max)) {
+  if (input.gsdMPerPx !== undefined && !(input.gsdMPerPx >= groundLimit.min && input.gsdMPerPx <= groundLimit.max)) {
+    const source = input.gsdSource ?? '--altitude and --hfov';
     refuse(
-      `the ground sampling distance comes to ${input.gsdMPerPx.toPrecision(3)} m/px on ${size} frames, outside (0, ${groundLimit.max}] m/px (${groundLimit.why}); check --altitude and --hfov, or give --gsd`,
+      `the ground sampling distance from ${source} comes to ${input.gsdMPerPx.toPrecision(3)} m/px on ${size} frames, outside [${groundLimit.min}, ${groundLimit.max}] m/px (${groundLimit.why}); check ${source}, or give --gsd`,
     );
   }
   const workload = estimateAnalysisWorkload(input);

@@ -151,7 +151,7 @@ describe('the other commands use the same limits', () => {
     { args: ['count', ODD_FRAME, '--gsd', '100'], says: '--gsd 100 is out of range' },
     { args: ['count', ODD_FRAME, '--threads', '1000'], says: '--threads 1000 is out of range' },
     { args: ['count', ODD_FRAME, '--scale', '8'], says: '--scale 8 is out of range' },
-    { args: ['simulate', '--scenario', 'bottleneck', '--gsd', '0.0001'], says: 'larger than 16384 px' },
+    { args: ['simulate', '--scenario', 'bottleneck', '--gsd', '0.001'], says: 'larger than 16384 px' },
     {
       args: ['simulate', '--scenario', 'bottleneck', '--duration', '1e9'],
       says: '--duration 1000000000 is out of range',

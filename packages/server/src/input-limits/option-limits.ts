@@ -47,11 +47,10 @@ export const OPTION_LIMITS = {
     fix: 'give the height above the crowd in metres, e.g. --altitude 60',
   },
   gsd: {
-    min: 0,
-    minExclusive: true,
+    min: 0.001,
     max: 10,
     unit: 'm/px',
-    why: 'metres of ground per pixel; drone video has 0.005-0.2 m/px, and at 10 m/px a person is a fiftieth of a pixel',
+    why: 'metres of ground per pixel; drone video has 0.005-0.2 m/px: below 0.001 m/px a head is over 200 px (a camera a few centimetres from the crowd), and at 10 m/px a person is a fiftieth of a pixel',
     fix: 'give the ground sampling distance in metres per pixel, e.g. --gsd 0.03 (or cm/px divided by 100)',
   },
   scale: {

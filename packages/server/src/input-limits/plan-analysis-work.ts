@@ -23,6 +23,8 @@ export interface AnalysisWorkPlanInput {
   };
   zones: readonly Zone[];
   calibration?: Calibration | undefined;
+  /** The calibration file's path, named when its GSD is refused. */
+  calibrationPath?: string | undefined;
   /** The machine; default this one. */
   machine?: { cores: number; totalMemoryBytes: number };
 }
@@ -52,7 +54,7 @@ export async function planAnalysisWork(plan: AnalysisWorkPlanInput): Promise<{
   };
   const frame = await frameSizeOf(plan);
   if (!frame) return { workload: undefined, warnings: [], perFrame: facts };
-  const gsdMPerPx = knownGsd(plan, frame.widthPx, frame.heightPx);
+  const { gsdMPerPx, gsdSource } = knownGsd(plan, frame.widthPx, frame.heightPx);
   const runsModel = input.kind !== 'points';
   let peopleScale = 1;
   if (runsModel) {
@@ -65,7 +67,7 @@ export async function planAnalysisWork(plan: AnalysisWorkPlanInput): Promise<{
     frameHeightPx: frame.heightPx,
     peopleScale,
     runsModel,
-    ...(gsdMPerPx === undefined ? {} : { gsdMPerPx }),
+    ...(gsdMPerPx === undefined ? {} : { gsdMPerPx, gsdSource }),
   });
 }
 
@@ -81,15 +83,28 @@ async function frameSizeOf(plan: AnalysisWorkPlanInput): Promise<{ widthPx: numb
   return undefined;
 }
 
-/** The GSD at the frame centre from --gsd, --altitude with --hfov, or the calibration (telemetry: per frame). */
-function knownGsd(plan: AnalysisWorkPlanInput, widthPx: number, heightPx: number): number | undefined {
+/**
+ * The GSD at the frame centre from the calibration, --gsd, or --altitude with --hfov (telemetry: per
+ * frame), and where it comes from (named in a refusal).
+ */
+function knownGsd(
+  plan: AnalysisWorkPlanInput,
+  widthPx: number,
+  heightPx: number,
+): { gsdMPerPx: number | undefined; gsdSource: string } {
   const { options, calibration } = plan;
-  if (calibration) return resolveFrameGround({ widthPx, heightPx, calibration }).gsdMPerPx;
-  if (options.gsd !== undefined) return options.gsd;
-  if (options.altitude !== undefined && options.hfov !== undefined) {
-    return gsdFromAltitude({ altitudeM: options.altitude, hfovDeg: options.hfov, imageWidthPx: widthPx });
+  if (calibration) {
+    const source = plan.calibrationPath ? `the calibration ${plan.calibrationPath}` : 'the calibration';
+    return { gsdMPerPx: resolveFrameGround({ widthPx, heightPx, calibration }).gsdMPerPx, gsdSource: source };
   }
-  return undefined;
+  if (options.gsd !== undefined) return { gsdMPerPx: options.gsd, gsdSource: `--gsd ${options.gsd}` };
+  if (options.altitude !== undefined && options.hfov !== undefined) {
+    return {
+      gsdMPerPx: gsdFromAltitude({ altitudeM: options.altitude, hfovDeg: options.hfov, imageWidthPx: widthPx }),
+      gsdSource: `--altitude ${options.altitude} and --hfov ${options.hfov}`,
+    };
+  }
+  return { gsdMPerPx: undefined, gsdSource: '' };
 }
 
 /** The model's trained head sizes from its metadata; undefined when unreadable (the model load reports it). */

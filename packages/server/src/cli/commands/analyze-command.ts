@@ -215,7 +215,7 @@ export const analyzeCommand = defineCommand({
     }
 
     // Input limits (issue 10): the GSD, people scale, memory and time this input leads to, before any output.
-    const work = await planAnalysisWork({ input, options, zones, calibration });
+    const work = await planAnalysisWork({ input, options, zones, calibration, calibrationPath: options.calibration });
     for (const warning of work.warnings) warn(warning);
     const rulesWarning = rules && !options.zones ? rulesWithoutZonesWarning(rules, options.rules!) : undefined;
     if (rulesWarning) warn(rulesWarning);
