@@ -184,6 +184,9 @@ export class VideoFileSource implements FrameSource {
       }
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      // Stopped early (stretched clip, consumer gone): unread output keeps the pipe open, so the child's
+      // 'close' would never come and the wait below would hang.
+      child.stdout.destroy();
     }
     // ffmpeg has closed its output; one that then does not exit is killed after a grace period.
     const { code, signal, spawnError } = await withStallTimeout(exited, EXIT_GRACE_MS, () =>
