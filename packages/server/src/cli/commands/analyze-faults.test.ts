@@ -267,11 +267,17 @@ describe('analyze outputs are moved into place whole', () => {
     const previous = await runCli([...pointsArgs, ...zonesArgs, '--out', out]);
     expect(previous.code, previous.stderr).toBe(0);
     let expected = snapshot(out);
+    // How long a run goes on after its first progress line, on this machine now: the kills land inside it.
+    const reference = join(dir, 'killed-reference');
+    let firstProgressAt = 0;
+    const timed = await runCli([...pointsArgs, '--out', reference], { during: () => (firstProgressAt = Date.now()) });
+    expect(timed.code, timed.stderr).toBe(0);
+    const runMs = Date.now() - firstProgressAt;
     let seed = 12345;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) as number;
     const outcomes: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const delayMs = 50 + random() * 1500;
+      const delayMs = (0.05 + 0.6 * random()) * runMs;
       const run = await runCli([...pointsArgs, '--out', out], {
         during: (child) => setTimeout(() => child.kill('SIGKILL'), delayMs),
       });
