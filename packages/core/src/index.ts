@@ -16,3 +16,4 @@ export * from './zones/index.js';
 export * from './flow/index.js';
 export * from './alerts/index.js';
 export * from './simulation/index.js';
+export * from './fusion/index.js';
