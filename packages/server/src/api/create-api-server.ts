@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { z } from 'zod/v4';
 import type { ApiDeps, ApiRoute } from './api-route.js';
+import { registerDashboard, sendDashboardPage, wantsDashboardPage } from './dashboard-static.js';
 import { HttpError, toHttpError } from './http-error.js';
 import { registerLiveSocket, type LiveSocketOptions } from './live-socket.js';
 import { authorize } from './request-auth.js';
@@ -18,6 +19,8 @@ export interface ApiServerOptions {
   live?: LiveSocketOptions;
   /** Serve HTTPS with this PEM certificate and key. */
   https?: { cert: Buffer; key: Buffer };
+  /** Serve the built dashboard from this folder at `/` (public static files; see dashboard-static.ts). */
+  dashboardDir?: string;
 }
 
 const registered = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
@@ -65,7 +68,10 @@ export function createApiServer(deps: ApiDeps, options: ApiServerOptions = {}): 
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('cache-control', 'no-store');
+    // API answers are never cached; the dashboard's static files set their own policy.
+    if (!reply.hasHeader('cache-control') && !reply.raw.hasHeader('cache-control')) {
+      reply.header('cache-control', 'no-store');
+    }
     reply.header('x-content-type-options', 'nosniff');
     return payload;
   });
@@ -76,7 +82,9 @@ export function createApiServer(deps: ApiDeps, options: ApiServerOptions = {}): 
     void reply.code(httpError.status).send({ error: { code: httpError.code, message: httpError.message } });
   });
 
+  const dashboard = options.dashboardDir !== undefined && registerDashboard(app, options.dashboardDir);
   app.setNotFoundHandler((request, reply) => {
+    if (dashboard && wantsDashboardPage(request)) return sendDashboardPage(reply);
     void reply
       .code(404)
       .send({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });

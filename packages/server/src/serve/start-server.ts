@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { RaqibError } from '@raqib/core';
 import { createApiServer } from '../api/create-api-server.js';
@@ -28,12 +29,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The built dashboard (`npm run build` builds packages/web into it), next to this package. */
+export const DASHBOARD_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+
 export interface StartServerEnv {
   adminPassword?: string | undefined;
   /** Also run the synthetic demo drone on a demo event and stream (created once). */
   demo?: boolean;
   /** One-line warnings for the operator (the CLI prints them on stderr). */
   onWarning?: (message: string) => void;
+  /** Where the built dashboard is; default {@link DASHBOARD_DIR}. */
+  dashboardDir?: string;
 }
 
 /**
@@ -53,6 +59,12 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
     if (admin) log.info({ username: admin.username }, 'first admin created from RAQIB_ADMIN_PASSWORD');
     const retention = new RetentionJob(store, config.retention, { log: moduleLogger('retention') });
     const bus = new InProcessBus((error, topic) => log.error({ err: error, topic }, 'live bus subscriber failed'));
+    const dashboardDir = env.dashboardDir ?? DASHBOARD_DIR;
+    if (!existsSync(join(dashboardDir, 'index.html'))) {
+      env.onWarning?.(
+        `dashboard not built (no ${join(dashboardDir, 'index.html')}): run 'npm run build'; the API serves without it`,
+      );
+    }
     const crowd = env.demo ? new DemoCrowd() : undefined;
     const demo = crowd ? { ...(await ensureDemoStream(store, crowd)), crowd } : undefined;
     const live = new ServeLive({
@@ -68,23 +80,15 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
         bus,
         auth: new Authenticator(store),
         nowMs: Date.now,
-        liveStatus: (streamId) => {
-          const status = live.status(streamId);
-          return (
-            status && {
-              state: status.state,
-              fps: status.fps,
-              lastFrameAtMs: status.lastFrameAt,
-              skippedFrames: status.skippedFrames,
-            }
-          );
-        },
+        liveStatus: (streamId) => live.apiStatus(streamId),
+        telemetry: live.telemetry,
         secureCookies: config.server.secureCookies || https !== undefined,
       },
       {
         bodyLimitBytes: config.server.bodyLimitBytes,
         logger: moduleLogger('api'),
         trustProxy: config.server.trustProxy,
+        dashboardDir,
         ...(https ? { https } : {}),
       },
     );
