@@ -23,6 +23,8 @@ export type RaqibErrorCode =
   | 'OUTPUT_FAILED'
   /** The database could not be opened, migrated, read or written. */
   | 'STORAGE_FAILED'
+  /** The database cannot be reached right now (down, restarting, network); retry later. */
+  | 'STORAGE_UNAVAILABLE'
   /** A stored thing (event, stream, alert, user, token) does not exist. */
   | 'NOT_FOUND'
   /** The request conflicts with the stored state (duplicate id, alert already resolved, ...). */

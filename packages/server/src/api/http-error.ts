@@ -27,6 +27,7 @@ const STATUS: Partial<Record<RaqibErrorCode, number>> = {
   INPUT_NOT_FOUND: 404,
   CONFLICT: 409,
   RATE_LIMITED: 429,
+  STORAGE_UNAVAILABLE: 503,
 };
 
 /**

@@ -6,3 +6,6 @@ export * from './reading-downsampler.js';
 export { SqliteStore, newId, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export { SQLITE_MIGRATIONS, migrateSqlite } from './sqlite/sqlite-migrations.js';
 export * from './store-recorder.js';
+export { PostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.js';
+export { POSTGRES_MIGRATIONS, migratePostgres } from './postgres/postgres-migrations.js';
+export { redactPostgresUrl } from './postgres/postgres-errors.js';

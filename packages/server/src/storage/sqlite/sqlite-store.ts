@@ -42,7 +42,7 @@ import {
   streamFromRow,
   tokenFromRow,
   userFromRow,
-} from './sqlite-rows.js';
+} from '../sql-rows.js';
 
 type Row = Record<string, unknown>;
 

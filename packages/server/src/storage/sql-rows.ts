@@ -15,9 +15,9 @@ import type {
   StreamRecord,
   StreamState,
   UserRecord,
-} from '../store-records.js';
+} from './store-records.js';
 
-/** Row shapes of the SQLite tables (snake_case columns) and their mapping to the store records. */
+/** Row shapes of the SQL tables (snake_case columns, the same in SQLite and PostgreSQL) mapped to the store records. */
 type Row = Record<string, unknown>;
 
 const num = (value: unknown): number => value as number;
