@@ -91,6 +91,22 @@ export function rejectTelemetryOutliers(
   return { records: kept, report: { records: records.length, rejected, limits: l } };
 }
 
+/**
+ * The check {@link rejectTelemetryOutliers} applies between two records, for telemetry that arrives one
+ * record at a time (live streams): the jump from `from` to `to` beyond `limits` (only the `position` or
+ * the `altitude` when `only` is given), or undefined when `to` is plausible.
+ *
+ * @example telemetryJump(lastSample, sample)?.reason // 'position' for an 11 km GPS glitch in 1 s
+ */
+export function telemetryJump(
+  from: TelemetryRecord,
+  to: TelemetryRecord,
+  limits: Partial<TelemetryLimits> = {},
+  only?: TelemetryOutlier['reason'],
+): TelemetryOutlier | undefined {
+  return jump(from, to, { ...DEFAULT_TELEMETRY_LIMITS, ...limits }, only);
+}
+
 /** The jump from `from` to `to` beyond the limits (`only` one kind), or undefined when `to` is plausible. */
 function jump(
   from: TelemetryRecord,

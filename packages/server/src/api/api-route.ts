@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod/v4';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
 import type { LiveBus } from '../bus/live-bus.js';
+import type { LiveTelemetry, LiveTelemetryHealth } from '../live/live-telemetry.js';
 import type { Store } from '../storage/store.js';
 import type { Role } from '../storage/store-records.js';
 
@@ -12,6 +13,10 @@ export interface StreamLiveStatus {
   fps: number | null;
   lastFrameAtMs: number | null;
   skippedFrames: number;
+  /** The stream's live telemetry (samples, frames with a pose, stale), once it has received some. */
+  telemetry?: LiveTelemetryHealth;
+  /** Alert events handed to the notifiers for this stream, and those dead-lettered. */
+  notifications?: { sent: number; deadLettered: number };
 }
 
 /** What route handlers may use. */
@@ -23,6 +28,8 @@ export interface ApiDeps {
   liveStatus?: (streamId: string) => StreamLiveStatus | undefined;
   /** Where live analysis, readings, alerts and stream health are published (WebSocket /api/v1/live). */
   bus?: LiveBus;
+  /** Where pushed live telemetry goes (POST /api/v1/streams/:id/telemetry). */
+  telemetry?: LiveTelemetry;
   /** Mark cookies Secure (and use the `__Host-` prefix): true when served over TLS. */
   secureCookies: boolean;
 }

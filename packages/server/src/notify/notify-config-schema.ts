@@ -150,7 +150,7 @@ const SECRET_KEYS = new Set(['secret', 'password', 'username', 'token']);
  */
 export function parseNotifyConfig(input: unknown, source = 'notify'): NotifyConfig {
   const parsed = notifyConfigSchema.safeParse(input);
-  const problems = parsed.success ? policyProblems(parsed.data) : parsed.error.issues.flatMap(issueLines);
+  const problems = parsed.success ? notifyPolicyProblems(parsed.data) : parsed.error.issues.flatMap(issueLines);
   if (parsed.success && problems.length === 0) return parsed.data;
   throw notifyInvalid(source, problems);
 }
@@ -162,7 +162,8 @@ export function notifyInvalid(source: string, problems: readonly string[]): Raqi
   return new RaqibError('NOTIFY_INVALID', `${shown.join('\n')}\nFix the notify file; see docs/notifications.md.`);
 }
 
-function policyProblems(config: NotifyConfig): string[] {
+/** Problems across a notifier's settings (e.g. maxDelayMs < initialDelayMs) as `path: problem` lines. */
+export function notifyPolicyProblems(config: Pick<NotifyConfig, 'notifiers'>): string[] {
   return config.notifiers.flatMap((notifier, index) =>
     'maxDelayMs' in notifier && notifier.maxDelayMs < notifier.initialDelayMs
       ? [`notifiers[${index}].maxDelayMs: must be >= initialDelayMs (${notifier.initialDelayMs})`]

@@ -3,6 +3,8 @@ import {
   resolveFrameGround,
   type Calibration,
   type FrameGroundModel,
+  type CameraPose,
+  type FrameMeta,
   type GroundOverrides,
   type TelemetryTrack,
 } from '@raqib/core';
@@ -11,6 +13,11 @@ import type { FrameContext, Stage } from './stage.js';
 
 export interface GeoStageOptions {
   telemetry?: TelemetryTrack;
+  /**
+   * Live telemetry instead of a sidecar: the pose of a frame by its capture time (`raqib serve`, see
+   * live/live-telemetry.ts); undefined when no recent sample exists. The ground model is the same.
+   */
+  livePose?: (frame: FrameMeta) => CameraPose | undefined;
   overrides?: GroundOverrides;
   calibration?: Calibration;
   /** Called once per distinct reason the ground model is missing or partial. */
@@ -42,7 +49,7 @@ export class GeoStage implements Stage {
   process(context: FrameContext): void {
     const { frame } = context.analysis;
     this.frames++;
-    const pose = this.options.telemetry?.poseAt(frame.ptsMs);
+    const pose = this.options.livePose ? this.options.livePose(frame) : this.options.telemetry?.poseAt(frame.ptsMs);
     if (pose) frame.pose = pose;
     // One tangent plane for the whole run, at the first known position, so ground metres are stable.
     if (!this.plane && pose?.lat !== undefined && pose.lng !== undefined)

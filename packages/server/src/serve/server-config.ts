@@ -1,5 +1,87 @@
 import { z } from 'zod';
+import { notifyConfigSchema, notifyPolicyProblems } from '../notify/notify-config-schema.js';
+import { postgresConfigSchema } from '../storage/postgres/postgres-config-schema.js';
 import { DEFAULT_RETENTION } from '../storage/retention-policy.js';
+
+const urlOf = (text: string): URL | null => {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+};
+const envName = (what: string) =>
+  z
+    .string()
+    .regex(/^RAQIB_[A-Z0-9_]+$/, 'expected the NAME of an environment variable starting with RAQIB_')
+    .describe(`Name of the environment variable that holds ${what} (secrets never go in the file).`);
+
+/** `telemetry:` live telemetry of the streams (pushed over HTTP, or read from an MQTT broker). */
+const telemetrySection = z
+  .object({
+    maxAgeMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(600_000)
+      .default(5000)
+      .describe('A frame whose latest telemetry sample is older than this gets no GSD (counted as stale).'),
+    mqtt: z
+      .object({
+        url: z
+          .string()
+          .url('expected an absolute URL')
+          .refine((text) => /^mqtts?:$/.test(urlOf(text)?.protocol ?? ''), 'expected an mqtt:// or mqtts:// URL')
+          .refine((text) => !urlOf(text)?.username && !urlOf(text)?.password, 'credentials do not belong in the URL')
+          .describe('The broker, e.g. mqtt://127.0.0.1:1883.'),
+        topicPrefix: z
+          .string()
+          .min(1)
+          .regex(/^[^#+]+$/, 'expected a topic without wildcards (+, #)')
+          .default('raqib/streams')
+          .describe('Telemetry of stream ID is read from <topicPrefix>/ID/telemetry.'),
+        clientId: z.string().min(1).max(64).optional().describe('MQTT client id (default: raqib-telemetry-<random>).'),
+        usernameEnv: envName('the broker user name').optional(),
+        passwordEnv: envName('the broker password').optional(),
+        connectTimeoutMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(60_000)
+          .default(5000)
+          .describe('Bound of one connection attempt.'),
+        reconnectMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(600_000)
+          .default(5000)
+          .describe('Wait between reconnection attempts.'),
+      })
+      .strict()
+      .optional()
+      .describe('Subscribe to live telemetry on this MQTT broker.'),
+  })
+  .strict()
+  .default({});
+
+/**
+ * `notify:` where live alerts go: the document of `raqib analyze --notify FILE` (notify-config-schema.ts,
+ * docs/notifications.md), plus `events` to notify for some events only. Dead letters go to
+ * `<dataDir>/notify-dead-letter.jsonl` unless `deadLetterFile` names another.
+ */
+const notifySection = notifyConfigSchema
+  .extend({
+    events: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('Only alerts of streams in these events (ids); default every event.'),
+  })
+  .superRefine((notify, ctx) => {
+    for (const problem of notifyPolicyProblems(notify)) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .optional();
 
 const days = (what: string, fallback: number) =>
   z.number().positive().max(36_500).default(fallback).describe(`Days to keep ${what}.`);
@@ -40,7 +122,14 @@ export const serverConfigSchema = z
       .default({}),
     storage: z
       .object({
-        dataDir: z.string().min(1).default('data').describe('Folder of the SQLite database (raqib.db).'),
+        dataDir: z
+          .string()
+          .min(1)
+          .default('data')
+          .describe('Folder of the SQLite database (raqib.db) and other server files.'),
+        postgres: postgresConfigSchema
+          .optional()
+          .describe('Store in PostgreSQL instead of SQLite (also when RAQIB_POSTGRES_URL is set).'),
       })
       .strict()
       .default({}),
@@ -99,6 +188,8 @@ export const serverConfigSchema = z
       })
       .strict()
       .default({}),
+    telemetry: telemetrySection,
+    notify: notifySection,
   })
   .strict();
 

@@ -7,6 +7,7 @@ import { healthRoutes } from './health-routes.js';
 import { readingRoutes } from './reading-routes.js';
 import { streamDocumentRoutes } from './stream-document-routes.js';
 import { streamRoutes } from './stream-routes.js';
+import { telemetryRoutes } from './telemetry-routes.js';
 
 /** Every REST route, in documentation order. */
 export const API_ROUTES: readonly ApiRoute[] = [
@@ -14,6 +15,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...authRoutes,
   ...eventRoutes,
   ...streamRoutes,
+  ...telemetryRoutes,
   ...streamDocumentRoutes,
   ...readingRoutes,
   ...alertRoutes,

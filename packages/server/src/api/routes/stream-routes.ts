@@ -35,6 +35,28 @@ const streamSchema = z.object({
   fps: z.number().nullable().describe('Analysed frames per second now; null when not running.'),
   lastFrameAt: z.string().nullable().describe('ISO 8601 time of the last analysed frame.'),
   skippedFrames: z.number().describe('Frames dropped because analysis was busy (latest frame wins).'),
+  telemetry: z
+    .object({
+      samples: z.number().describe('Live telemetry samples accepted (HTTP or MQTT).'),
+      skippedSamples: z.number().describe('Samples not newer than the latest, or too old for any frame.'),
+      refusedSamples: z.number().describe('Samples refused: impossible jumps, clock ahead, invalid MQTT messages.'),
+      lastSampleAtMs: z.number().nullable(),
+      lastChannel: z.enum(['http', 'mqtt']).nullable(),
+      framesWithPose: z
+        .number()
+        .describe('Analysed frames that got a pose (and so a GSD when it has altitude and lens).'),
+      framesStale: z.number().describe('Frames whose latest sample was older than telemetry.maxAgeMs: no GSD.'),
+      framesWithoutTelemetry: z.number().describe('Frames analysed before any sample arrived.'),
+    })
+    .nullable()
+    .describe('Live telemetry of the stream; null until it has received some.'),
+  notifications: z
+    .object({
+      sent: z.number().describe('Alert events handed to the notifiers (raqib.yaml notify).'),
+      deadLettered: z.number().describe('Of those, undeliverable ones (in <dataDir>/notify-dead-letter.jsonl).'),
+    })
+    .nullable()
+    .describe('Alert notifications of the stream; null when serve has no notify section.'),
   createdAtMs: z.number(),
   updatedAtMs: z.number(),
 });
@@ -62,6 +84,8 @@ function streamView(stream: StreamRecord, deps: ApiDeps) {
     fps: live?.fps ?? null,
     lastFrameAt: live?.lastFrameAtMs != null ? new Date(live.lastFrameAtMs).toISOString() : null,
     skippedFrames: live?.skippedFrames ?? 0,
+    telemetry: live?.telemetry ?? null,
+    notifications: live?.notifications ?? null,
   };
 }
 
