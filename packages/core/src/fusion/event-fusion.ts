@@ -10,8 +10,9 @@ export interface EventFusionOptions extends FusionOptions {
   /**
    * A drone's frame is used only when its capture time is within this many seconds of the fusion time;
    * otherwise the drone is left out (its ground counts as uncovered) and listed in `staleDroneIds`.
-   * People walking at v across an ownership boundary are miscounted by about density x v x skew per
-   * metre of boundary, so keep it small. Default 0.5.
+   * Each drone counts the people on its own ground at its own capture time, so a steady flow across an
+   * ownership boundary is not miscounted by skew; what a skew does add is the change of the late drone's
+   * share over the skew (a crowd front arriving, a surge, a dispersal). Default 0.5.
    */
   maxSkewS?: number;
   /** Frames kept per drone to choose from. Default 16. */
