@@ -66,7 +66,7 @@ describe('WebSocket /api/v1/live', () => {
       type: 'error',
       error: {
         code: 'NOT_FOUND',
-        message: "unknown topic 'secrets'; topics: alerts, streams/health, streams/ID/readings, streams/ID/analysis",
+        message: "unknown topic 'secrets'; topics: alerts, streams/health, streams/ID/readings, streams/ID/analysis, streams/ID/frames",
       },
     });
     expect(await client.next()).toEqual({ type: 'subscribed', topics: ['alerts', 'streams/cam1/readings'] });

@@ -15,6 +15,8 @@ export const LIVE_PATH = '/api/v1/live';
 /** A client whose unsent data passes this is not reading: it is dropped, never buffered without end. */
 const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 const MAX_TOPICS_PER_CLIENT = 100;
+/** A lossy topic's message (a picture) is skipped for a client with this much unsent. */
+const LOSSY_SKIP_BYTES = 256 * 1024;
 
 const clientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribe'), topics: z.array(z.string().max(200)).min(1).max(MAX_TOPICS_PER_CLIENT) }),
@@ -120,7 +122,7 @@ function serveClient(
       if (!family) {
         fail(
           'NOT_FOUND',
-          `unknown topic '${topic}'; topics: alerts, streams/health, streams/ID/readings, streams/ID/analysis`,
+          `unknown topic '${topic}'; topics: alerts, streams/health, streams/ID/readings, streams/ID/analysis, streams/ID/frames`,
         );
         continue;
       }
@@ -136,6 +138,7 @@ function serveClient(
         subscriptions.set(
           topic,
           deps.bus!.subscribe(topic, (message) => {
+            if (family.lossy && socket.bufferedAmount > Math.min(LOSSY_SKIP_BYTES, maxBufferedBytes / 2)) return;
             if (socket.bufferedAmount > maxBufferedBytes) {
               log.warn(
                 { actor: principal.actor, bufferedBytes: socket.bufferedAmount, topic },

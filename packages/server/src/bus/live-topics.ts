@@ -6,6 +6,11 @@ export interface LiveTopic {
   example: string;
   role: Role;
   summary: string;
+  /**
+   * Messages a slow client may miss: one is skipped while the client's unsent data is high, instead
+   * of dropping the client (a picture is replaced by the next one anyway).
+   */
+  lossy?: boolean;
 }
 
 const STREAM = '[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}';
@@ -30,6 +35,13 @@ export const LIVE_TOPICS: readonly LiveTopic[] = [
     example: 'streams/cam1/analysis',
     role: 'viewer',
     summary: 'Per-frame analysis of one stream at display rate (density grid, head points, tracks).',
+  },
+  {
+    pattern: new RegExp(`^streams/${STREAM}/frames$`),
+    example: 'streams/cam1/frames',
+    role: 'viewer',
+    summary: 'The picture of analysed frames as JPEG (base64), same seq and pixel space as the analysis.',
+    lossy: true,
   },
 ];
 
