@@ -1,7 +1,7 @@
-import type { CrowdAlert, ZoneReading } from '../frame-analysis.js';
+import type { AlertSeverity, CrowdAlert, ZoneReading } from '../frame-analysis.js';
 import type { AlertEvent } from './alert-event.js';
 import type { AlertZone } from './alert-zone.js';
-import { LadderTracker } from './ladder-tracker.js';
+import { LadderTracker, type RestoredOpenAlert } from './ladder-tracker.js';
 import { resolveZoneRules, type ResolvedRule } from './resolve-zone-rules.js';
 import { createRuleMetric, WindowMedian, type RuleMetric } from './rule-metrics.js';
 import type { RulesConfig } from './rules-config-schema.js';
@@ -20,6 +20,26 @@ export interface AlertEngineOptions {
   maxGapS?: number;
   /** Open alerts of a zone without readings for this long clear with `no-data`, seconds (default 30). */
   staleAfterS?: number;
+  /**
+   * Wall time (Unix ms) of stream time 0, added to the start time in alert ids: a live stream whose
+   * stream time starts again at 0 after a restart then never reuses an earlier alert's id. Default 0.
+   */
+  idTimeOriginMs?: number;
+}
+
+/** An alert left open by an earlier run (e.g. read back from a store after a crash), to carry on. */
+export interface OpenAlertToRestore {
+  id: string;
+  incidentId: string;
+  zoneId: string;
+  rule: string;
+  severity: AlertSeverity;
+  /** When it opened and its peak, in this engine's stream time (negative: before this run started). */
+  startedAtS: number;
+  peakValue: number;
+  peakAtS: number;
+  /** The rule's last known value. */
+  value: number;
 }
 
 /** One analysed frame as the engine needs it. */
@@ -74,7 +94,47 @@ export class AlertEngine {
       historyStepS: options.historyStepS ?? 0.5,
       maxGapS: options.maxGapS ?? 5,
       staleAfterS: options.staleAfterS ?? 30,
+      idTimeOriginMs: options.idTimeOriginMs ?? 0,
     };
+  }
+
+  /**
+   * Carries on alerts an earlier run left open (its process was killed before it could clear them):
+   * each is open again under its id, so a condition that still holds raises no new alert, and it
+   * clears as usual when the condition ends. Call before the first frame. An alert whose zone rule or
+   * level no longer exists, or that leaves a gap in its ladder, is not restored: it is returned so
+   * the caller can close it.
+   */
+  restore(alerts: readonly OpenAlertToRestore[], zones: AlertFrame['zones'] = [], timeS = 0): OpenAlertToRestore[] {
+    const facts = new Map((zones ?? []).map((zone) => [zone.id, zone]));
+    const groups = new Map<string, OpenAlertToRestore[]>();
+    for (const alert of alerts) {
+      const key = JSON.stringify([alert.zoneId, alert.rule]);
+      groups.set(key, [...(groups.get(key) ?? []), alert]);
+    }
+    const rejected: OpenAlertToRestore[] = [];
+    for (const group of groups.values()) {
+      const { zoneId, rule } = group[0]!;
+      const ruleState = this.zoneState(zoneId, facts.get(zoneId), timeS, []).rules.find((r) => r.rule.id === rule);
+      const restored: RestoredOpenAlert[] = [];
+      for (const alert of group) {
+        const levelIndex = ruleState?.rule.levels.findIndex((level) => level.severity === alert.severity) ?? -1;
+        if (levelIndex < 0) continue;
+        restored.push({
+          id: alert.id,
+          incidentId: alert.incidentId,
+          levelIndex,
+          startedAtS: alert.startedAtS,
+          peakValue: alert.peakValue,
+          peakAtS: alert.peakAtS,
+          lastValue: alert.value,
+        });
+      }
+      if (!ruleState || restored.length !== group.length || !ruleState.tracker.restore(restored, timeS)) {
+        rejected.push(...group);
+      }
+    }
+    return rejected;
   }
 
   /** Frames skipped because their time was not finite or did not increase. */

@@ -40,6 +40,24 @@ export interface LadderTrackerOptions {
   maxGapS: number;
   /** Open alerts clear (`no-data`) after this long without a value, seconds. */
   staleAfterS: number;
+  /**
+   * Added to the stream time in alert ids (ms). A live stream passes the wall time of its stream
+   * time 0, so ids stay unique across runs whose stream time starts again at 0 (default 0).
+   */
+  idTimeOriginMs?: number;
+}
+
+/** An alert that was open before a restart, to be carried on by a new tracker ({@link LadderTracker.restore}). */
+export interface RestoredOpenAlert {
+  id: string;
+  incidentId: string;
+  /** Index of its level in the rule's ladder. */
+  levelIndex: number;
+  /** When it opened, in the new run's stream time (negative: before the run started). */
+  startedAtS: number;
+  peakValue: number;
+  peakAtS: number;
+  lastValue: number;
 }
 
 /**
@@ -72,6 +90,36 @@ export class LadderTracker {
   /** Alerts open now, mildest first. */
   openAlerts(): readonly OpenAlert[] {
     return this.open;
+  }
+
+  /**
+   * Carries on alerts that were open when the previous run stopped without clearing them (a killed
+   * process): they are open again under their ids, so a condition that still holds raises nothing
+   * new, and they clear as usual. They must form a prefix of the ladder (mildest first, no gap) and
+   * the tracker must have none open; returns false (and restores nothing) otherwise. `timeS` starts
+   * the stale clock: without a value for `staleAfterS` they clear with `no-data`.
+   */
+  restore(alerts: readonly RestoredOpenAlert[], timeS: number): boolean {
+    const sorted = [...alerts].sort((a, b) => a.levelIndex - b.levelIndex);
+    if (this.open.length > 0 || sorted.some((alert, index) => alert.levelIndex !== index)) return false;
+    if (sorted.length > this.levels.length) return false;
+    for (const alert of sorted) {
+      this.open.push({
+        id: alert.id,
+        incidentId: alert.incidentId,
+        level: this.levels[alert.levelIndex]!,
+        startedAtS: alert.startedAtS,
+        peakValue: alert.peakValue,
+        peakAtS: alert.peakAtS,
+        lastValue: alert.lastValue,
+      });
+    }
+    const last = sorted.at(-1);
+    if (last) {
+      this.lastValueS = timeS;
+      this.lastValue = last.lastValue;
+    }
+    return true;
   }
 
   /** Feeds one frame; returns the lifecycle events it caused, in order. */
@@ -174,7 +222,8 @@ export class LadderTracker {
     const level = this.levels[index]!;
     const { streamId, zone, rule } = this.options;
     const value = sample.value ?? this.lastValue;
-    const id = `${streamId}:${zone.id}:${rule.id}:${level.severity}:${Math.round(sample.timeS * 1000)}`;
+    const startMs = Math.round((this.options.idTimeOriginMs ?? 0) + sample.timeS * 1000);
+    const id = `${streamId}:${zone.id}:${rule.id}:${level.severity}:${startMs}`;
     const previous = this.open.at(-1);
     const alert: OpenAlert = {
       id,

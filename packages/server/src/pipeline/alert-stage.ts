@@ -1,8 +1,10 @@
 import {
   AlertEngine,
   type AlertEvent,
+  type AlertEvidence,
   type AlertFrame,
   type AlertSeverity,
+  type RuleId,
   type RulesConfig,
   type Zone,
 } from '@raqib/core';
@@ -34,6 +36,30 @@ export interface AlertStageOptions {
   zones?: readonly Zone[];
   streamId?: string;
   listeners?: readonly AlertListener[];
+  /**
+   * Live streams: alert ids take the wall time of the raise (the frame's capture time) instead of
+   * the stream time, which starts again at 0 on every run, so a new alert never reuses an old id.
+   */
+  idsFromCaptureTime?: boolean;
+  /**
+   * Live streams: the alerts an earlier run of this stream left open (condition still active, e.g.
+   * the server was killed), read at the first frame. They are carried on under their ids instead of
+   * being raised again; one that no longer fits the rules is cleared with `rules-changed`.
+   */
+  openAlerts?: () => Promise<readonly LeftOpenAlert[]>;
+}
+
+/** An alert as stored, as far as carrying it on needs (a Store's alert record fits). */
+export interface LeftOpenAlert {
+  id: string;
+  incidentId: string;
+  zoneId: string;
+  rule: RuleId;
+  severity: AlertSeverity;
+  /** Wall time it was raised (Unix ms). */
+  raisedAtMs: number;
+  value: number;
+  evidence: AlertEvidence;
 }
 
 /**
@@ -43,18 +69,15 @@ export interface AlertStageOptions {
  */
 export class AlertStage implements Stage {
   readonly name = 'alerts';
-  private readonly engine: AlertEngine;
+  /** Made at the first frame, when the capture time that anchors live alert ids is known. */
+  private engine: AlertEngine | null = null;
   private readonly zones: AlertFrame['zones'];
   private readonly listeners: readonly AlertListener[];
   private readonly records = new Map<string, AlertRecord>();
   private events = 0;
   private lastTimeS = 0;
 
-  constructor(options: AlertStageOptions = {}) {
-    this.engine = new AlertEngine({
-      ...(options.rules ? { rules: options.rules } : {}),
-      streamId: options.streamId ?? 'stream',
-    });
+  constructor(private readonly options: AlertStageOptions = {}) {
     this.zones = (options.zones ?? []).map((zone) => ({
       id: zone.id,
       kind: zone.kind,
@@ -65,6 +88,7 @@ export class AlertStage implements Stage {
 
   async process(context: FrameContext): Promise<void> {
     const { analysis } = context;
+    this.engine ??= await this.startEngine(analysis.timeS, analysis.frame.capturedAtMs);
     this.lastTimeS = analysis.timeS;
     const events = this.engine.evaluate({
       timeS: analysis.timeS,
@@ -76,8 +100,72 @@ export class AlertStage implements Stage {
   }
 
   async finish(): Promise<Record<string, unknown>> {
-    await this.emit(this.engine.finish(this.lastTimeS));
+    if (this.engine) await this.emit(this.engine.finish(this.lastTimeS));
     return { alertEvents: this.events, alerts: [...this.records.values()] };
+  }
+
+  /** The engine, anchored at the first frame; alerts left open by an earlier run carried on (live). */
+  private async startEngine(timeS: number, capturedAtMs: number | undefined): Promise<AlertEngine> {
+    const { rules, streamId, idsFromCaptureTime, openAlerts } = this.options;
+    // Wall time of stream time 0, when the source knows capture times (live).
+    const originMs = capturedAtMs === undefined ? undefined : Math.round(capturedAtMs - timeS * 1000);
+    const engine = new AlertEngine({
+      ...(rules ? { rules } : {}),
+      streamId: streamId ?? 'stream',
+      ...(idsFromCaptureTime && originMs !== undefined ? { idTimeOriginMs: originMs } : {}),
+    });
+    if (!openAlerts || originMs === undefined) return engine;
+    const left = await openAlerts();
+    const toStreamS = (wallMs: number) => (wallMs - originMs) / 1000;
+    const rejected = new Set(
+      engine
+        .restore(
+          left.map((alert) => ({
+            id: alert.id,
+            incidentId: alert.incidentId,
+            zoneId: alert.zoneId,
+            rule: alert.rule,
+            severity: alert.severity,
+            startedAtS: toStreamS(alert.raisedAtMs),
+            peakValue: alert.evidence.peakValue,
+            // The peak's wall time is not stored: the raise stands in for it.
+            peakAtS: toStreamS(alert.raisedAtMs),
+            value: alert.value,
+          })),
+          this.zones,
+          timeS,
+        )
+        .map((alert) => alert.id),
+    );
+    // An alert the rules no longer have (edited while the server was down) closes as a rules change.
+    await this.emit(
+      left
+        .filter((alert) => rejected.has(alert.id))
+        .map((alert): AlertEvent => {
+          const startedAtS = toStreamS(alert.raisedAtMs);
+          return {
+            id: alert.id,
+            incidentId: alert.incidentId,
+            type: 'cleared',
+            severity: alert.severity,
+            rule: alert.rule,
+            zoneId: alert.zoneId,
+            streamId: streamId ?? 'stream',
+            timeS,
+            value: alert.value,
+            threshold: alert.evidence.clearThreshold,
+            evidence: {
+              ...alert.evidence,
+              startedAtS,
+              conditionSinceS: timeS,
+              clearReason: 'rules-changed',
+              durationS: timeS - startedAtS,
+              history: [],
+            },
+          };
+        }),
+    );
+    return engine;
   }
 
   private async emit(events: readonly AlertEvent[]): Promise<void> {

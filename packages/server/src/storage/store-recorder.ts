@@ -1,6 +1,10 @@
 import type { AlertEvent, FrameAnalysis } from '@raqib/core';
 import { ReadingDownsampler } from './reading-downsampler.js';
 import type { Store } from './store.js';
+import type { AlertRecord } from './store-records.js';
+
+/** Alerts read back at a stream's start; far more than a stream ever has open at once. */
+const OPEN_ALERTS_LIMIT = 1_000;
 
 /**
  * Records one stream's analysis in the Store: zone readings as 1 s / 1 min buckets (`write`, as a
@@ -35,6 +39,16 @@ export class StoreRecorder {
   async close(): Promise<void> {
     const open = this.downsampler.flush();
     if (open.length > 0) await this.store.putReadings(open);
+  }
+
+  /**
+   * The stream's alerts whose condition the engine never cleared (the process was killed while
+   * they were open), whatever their workflow status: a restarted stream carries them on (see
+   * AlertStage `openAlerts`) instead of raising the same incident again under a new id.
+   */
+  async openAlerts(): Promise<AlertRecord[]> {
+    const alerts = await this.store.listAlerts({ state: 'all', streamId: this.streamId, limit: OPEN_ALERTS_LIMIT });
+    return alerts.filter((alert) => alert.condition === 'active');
   }
 
   /** Alert listener: stores the event at its wall time. */
