@@ -265,6 +265,9 @@ export class ServeLive {
         zones: config.zones,
         streamId: spec.id,
         listeners: [onAlert],
+        // Alerts a killed server left open are carried on, not raised again; ids from wall time.
+        idsFromCaptureTime: true,
+        openAlerts: () => recorder.openAlerts(),
       }),
     );
     // The picture for the dashboard (streams/<id>/frames), encoded only while someone watches it.
