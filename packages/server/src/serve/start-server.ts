@@ -9,9 +9,10 @@ import { InProcessBus, type LiveBus } from '../bus/live-bus.js';
 import { ensureFirstAdmin } from '../auth/user-accounts.js';
 import { moduleLogger } from '../logging/logger.js';
 import { RetentionJob } from '../storage/retention-job.js';
-import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import type { Store } from '../storage/store.js';
 import { DemoCrowd } from './demo-crowd.js';
 import { ensureDemoStream } from './ensure-demo-stream.js';
+import { openServerStore } from './open-server-store.js';
 import { ServeLive } from './serve-live.js';
 import type { ServerConfig } from './server-config.js';
 
@@ -19,7 +20,9 @@ export interface RunningServer {
   /** `http://host:port` actually bound (port 0 resolved). */
   url: string;
   app: FastifyInstance;
-  store: SqliteStore;
+  store: Store;
+  /** Where the data is: the SQLite file, or the PostgreSQL URL without its password. */
+  storeLocation: string;
   /** Where live sources publish analysis, readings, alerts and stream health for the WebSocket. */
   bus: LiveBus;
   /** The live streams and the RTMP ingest. */
@@ -34,6 +37,8 @@ export const DASHBOARD_DIR = fileURLToPath(new URL('../../../web/dist', import.m
 
 export interface StartServerEnv {
   adminPassword?: string | undefined;
+  /** RAQIB_POSTGRES_URL: store in this PostgreSQL database (replaces storage.postgres.url). */
+  postgresUrl?: string | undefined;
   /** Also run the synthetic demo drone on a demo event and stream (created once). */
   demo?: boolean;
   /** One-line warnings for the operator (the CLI prints them on stderr). */
@@ -53,7 +58,7 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
     cert: readPem(config.server.tls.certFile, 'server.tls.certFile'),
     key: readPem(config.server.tls.keyFile, 'server.tls.keyFile'),
   };
-  const store = SqliteStore.open({ path: join(config.storage.dataDir, 'raqib.db') });
+  const { store, location: storeLocation } = await openServerStore(config.storage, { postgresUrl: env.postgresUrl });
   try {
     const admin = await ensureFirstAdmin(store, env.adminPassword);
     if (admin) log.info({ username: admin.username }, 'first admin created from RAQIB_ADMIN_PASSWORD');
@@ -117,6 +122,7 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
       url: address,
       app,
       store,
+      storeLocation,
       bus,
       live,
       ...(demo ? { demo } : {}),

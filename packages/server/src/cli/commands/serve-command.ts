@@ -78,6 +78,7 @@ export const serveCommand = defineCommand({
     try {
       server = await startServer(config, {
         adminPassword: process.env.RAQIB_ADMIN_PASSWORD,
+        postgresUrl: process.env.RAQIB_POSTGRES_URL,
         demo: options.demo === true,
         onWarning: (message) => io.stderr.write(`raqib serve: warning: ${message}\n`),
       });
@@ -90,7 +91,7 @@ export const serveCommand = defineCommand({
         "raqib serve: warning: no user yet; add one with 'raqib users add NAME --role admin' or set RAQIB_ADMIN_PASSWORD\n",
       );
     }
-    io.stderr.write(`raqib serve: listening on ${server.url} (data in ${config.storage.dataDir})\n`);
+    io.stderr.write(`raqib serve: listening on ${server.url} (data in ${server.storeLocation})\n`);
     const ingestPort = server.live.rtmpPort;
     if (ingestPort !== null) {
       io.stderr.write(

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isRaqibError } from '@raqib/core';
+import {
+  POSTGRES_SKIP_REASON,
+  postgresBinForTests,
+  startPostgresServer,
+  type PostgresTestServer,
+} from '../storage/testing/postgres-server.js';
+import { parseServerConfig } from './read-server-config.js';
+import { startServer } from './start-server.js';
+
+const bin = postgresBinForTests();
+let server: PostgresTestServer;
+const dir = mkdtempSync(join(tmpdir(), 'raqib-serve-pg-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const configText = (postgres: string) =>
+  `server:\n  port: 0\ningest:\n  enabled: false\nstorage:\n  dataDir: ${join(dir, 'data')}\n${postgres}`;
+
+async function readyStatus(url: string): Promise<number> {
+  return (await fetch(`${url}/api/v1/ready`)).status;
+}
+
+describe('raqib serve storage config', () => {
+  it('refuses a password in the file, without echoing it, and pointing at RAQIB_POSTGRES_URL', () => {
+    let message = '';
+    try {
+      parseServerConfig(configText('  postgres:\n    url: postgres://raqib:hunter2@db:5432/raqib\n'), 'raqib.yaml');
+    } catch (error) {
+      if (isRaqibError(error, 'CONFIG_INVALID')) message = error.message;
+    }
+    expect(message).toMatch(/^raqib\.yaml:\d+:\d+: storage\.postgres\.url: .*RAQIB_POSTGRES_URL/);
+    expect(message).not.toContain('hunter2');
+  });
+});
+
+describe.skipIf(!bin)(`raqib serve on PostgreSQL${bin ? '' : ` (${POSTGRES_SKIP_REASON})`}`, () => {
+  beforeAll(async () => {
+    server = await startPostgresServer(bin!);
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it('stores in PostgreSQL from storage.postgres.url, and readiness follows PostgreSQL going down and back', async () => {
+    const url = await server.createDatabase();
+    const config = parseServerConfig(
+      configText(`  postgres:\n    url: ${url}\n    connectTimeoutMs: 1000\n`),
+      'raqib.yaml',
+    );
+    const running = await startServer(config, { adminPassword: 'a long passphrase for admin' });
+    try {
+      expect(running.storeLocation).toBe(url);
+      expect((await running.store.listUsers()).map((user) => user.username)).toEqual(['admin']);
+      expect(await readyStatus(running.url)).toBe(200);
+      await server.stop('fast');
+      expect(await readyStatus(running.url)).toBe(503);
+      await server.start();
+      const deadline = Date.now() + 10_000;
+      let status = 0;
+      while (status !== 200 && Date.now() < deadline) status = await readyStatus(running.url);
+      expect(status).toBe(200);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('takes the URL with its password from RAQIB_POSTGRES_URL and never shows the password', async () => {
+    const url = (await server.createDatabase()).replace('raqib@', 'raqib:s3cret-pw@');
+    const config = parseServerConfig(configText(''), 'raqib.yaml');
+    const running = await startServer(config, { postgresUrl: url });
+    try {
+      expect(running.storeLocation).toBe(url.replace(':s3cret-pw', ''));
+      await running.store.createEvent({ id: 'derby', name: 'Derby' }, 'system');
+      expect(await readyStatus(running.url)).toBe(200);
+    } finally {
+      await running.close();
+    }
+  });
+});
