@@ -61,6 +61,11 @@ export interface ApiRoute<P = unknown, Q = unknown, B = unknown> {
   body?: z.ZodType<B>;
   /** Shape of the success response (documentation); omit for 204. */
   response?: z.ZodType;
+  /**
+   * Success bodies that are not JSON (e.g. `text/html`, `application/pdf`), by content type with a
+   * description, for OpenAPI; the handler sets the type on the reply and returns the body.
+   */
+  produces?: Readonly<Record<string, string>>;
   /** Success status; default 200 (204 when there is no response). */
   status?: number;
   handler(context: RouteContext<P, Q, B>): Promise<unknown>;

@@ -49,7 +49,7 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES, versio
           { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
         ]),
     );
-    const successStatus = String(route.status ?? (route.response ? 200 : 204));
+    const successStatus = String(route.status ?? (route.response || route.produces ? 200 : 204));
     paths[path] ??= {};
     paths[path][route.method.toLowerCase()] = {
       summary: route.summary,
@@ -66,9 +66,21 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES, versio
           }
         : {}),
       responses: {
-        [successStatus]: route.response
-          ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } }
-          : { description: 'Done (no content).' },
+        [successStatus]: route.produces
+          ? {
+              description: 'OK',
+              content: Object.fromEntries(
+                Object.entries(route.produces).map(([type, description]) => [
+                  type,
+                  {
+                    schema: { type: 'string', description, ...(type.startsWith('text/') ? {} : { format: 'binary' }) },
+                  },
+                ]),
+              ),
+            }
+          : route.response
+            ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } }
+            : { description: 'Done (no content).' },
         ...errors,
       },
     };

@@ -5,6 +5,7 @@ import { authRoutes } from './auth-routes.js';
 import { eventRoutes } from './event-routes.js';
 import { healthRoutes } from './health-routes.js';
 import { readingRoutes } from './reading-routes.js';
+import { reportRoutes } from './report-routes.js';
 import { streamDocumentRoutes } from './stream-document-routes.js';
 import { streamRoutes } from './stream-routes.js';
 import { telemetryRoutes } from './telemetry-routes.js';
@@ -19,5 +20,6 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...streamDocumentRoutes,
   ...readingRoutes,
   ...alertRoutes,
+  ...reportRoutes,
   ...adminRoutes,
 ];
