@@ -1,20 +1,44 @@
-// Latency of an ONNX density model in onnxruntime-node (graph optimisation "all").
-// usage: node training/bench-onnx.mjs MODEL.onnx [threads=2] [H=544] [W=960] [runs=20]
-// onnxruntime-node is resolved from ORT_DIR (default /tmp/scratch; install it there with
-// `ONNXRUNTIME_NODE_INSTALL=skip npm i onnxruntime-node@1.30.0`).
+// Latency of ONNX density models in onnxruntime-node (graph optimisation "all"), side by side in one run.
+// usage: node training/bench-onnx.mjs MODEL.onnx [MODEL2.onnx ...] [threads=2] [H=544] [W=960] [runs=20]
+//        [--optimized DIR] (also write each model as onnxruntime optimised it, to see what it fused)
+// With several models the runs are interleaved (model 1, model 2, ..., model 1, ...) so that a load change
+// on a shared machine hits every model alike. onnxruntime-node is the repository's (node_modules), or the
+// one in ORT_DIR when set.
 import { createRequire } from 'module';
-const require = createRequire((process.env.ORT_DIR || '/tmp/scratch') + '/');
+import { basename, join } from 'path';
+const require = createRequire(process.env.ORT_DIR ? process.env.ORT_DIR + '/' : import.meta.url);
 const ort = require('onnxruntime-node');
-const [file, threads = '2', H = '544', W = '960', runs = '20'] = process.argv.slice(2);
-const s = await ort.InferenceSession.create(file, { intraOpNumThreads: +threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
+const args = process.argv.slice(2);
+const opt = args.indexOf('--optimized');
+const optimizedDir = opt >= 0 ? args.splice(opt, 2)[1] : undefined;
+const files = args.filter((a) => a.endsWith('.onnx'));
+const [threads = '2', H = '544', W = '960', runs = '20'] = args.filter((a) => !a.endsWith('.onnx'));
+if (!files.length) throw new Error('usage: node training/bench-onnx.mjs MODEL.onnx [MODEL2.onnx ...] [threads] [H] [W] [runs]');
+const sessions = [];
+for (const file of files) {
+  const options = { intraOpNumThreads: +threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' };
+  if (optimizedDir) options.optimizedModelFilePath = join(optimizedDir, basename(file).replace(/\.onnx$/, '.opt.onnx'));
+  sessions.push(await ort.InferenceSession.create(file, options));
+}
 const data = new Float32Array(3 * H * W);
 for (let i = 0; i < data.length; i++) data[i] = (i * 7919) % 256;
 const feeds = { image: new ort.Tensor('float32', data, [1, 3, +H, +W]) };
-let out;
-for (let i = 0; i < 3; i++) out = await s.run(feeds);
-const t = [];
-for (let i = 0; i < +runs; i++) { const t0 = process.hrtime.bigint(); out = await s.run(feeds); t.push(Number(process.hrtime.bigint() - t0) / 1e6); }
-t.sort((a, b) => a - b);
-const d = out.density;
-let sum = 0; for (const v of d.data) sum += v;
-console.log(JSON.stringify({ file, threads: +threads, H: +H, W: +W, outDims: d.dims, sum: +sum.toFixed(3), medianMs: +t[t.length >> 1].toFixed(1), minMs: +t[0].toFixed(1) }));
+const times = files.map(() => []);
+const sums = [];
+const dims = [];
+for (const s of sessions) for (let i = 0; i < 3; i++) await s.run(feeds);
+for (let i = 0; i < +runs; i++) {
+  for (const [k, s] of sessions.entries()) {
+    const t0 = process.hrtime.bigint();
+    const out = await s.run(feeds);
+    times[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
+    let sum = 0;
+    for (const v of out.density.data) sum += v;
+    sums[k] = sum;
+    dims[k] = out.density.dims;
+  }
+}
+for (const [k, file] of files.entries()) {
+  const t = times[k].sort((a, b) => a - b);
+  console.log(JSON.stringify({ file, threads: +threads, H: +H, W: +W, runs: +runs, outDims: dims[k], sum: +sums[k].toFixed(3), medianMs: +t[t.length >> 1].toFixed(1), minMs: +t[0].toFixed(1) }));
+}
