@@ -70,6 +70,9 @@ describe('LiveFrameStage', () => {
       heightPx: 1080,
       imageWidthPx: 960,
       imageHeightPx: 540,
+      count: 0,
+      points: [],
+      tracks: [],
     });
     const decoded = await sharp(Buffer.from(messages[0]!.jpegBase64, 'base64'))
       .raw()

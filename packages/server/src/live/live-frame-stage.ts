@@ -20,7 +20,17 @@ export interface LiveFrameMessage {
   imageWidthPx: number;
   imageHeightPx: number;
   jpegBase64: string;
+  /**
+   * People, head points `[x, y, ...]` and tracks of this very frame (as on `streams/<id>/analysis`),
+   * so that what moves is drawn exactly on the picture; the analysis topic (density, zones) may come
+   * from a neighbouring frame.
+   */
+  count: number;
+  points: number[];
+  tracks: { id: number; xPx: number; yPx: number; vxPxPerS: number; vyPxPerS: number }[];
 }
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
 
 export interface LiveFrameStageOptions extends JpegOptions {
   bus: LiveBus;
@@ -63,6 +73,15 @@ export class LiveFrameStage implements Stage {
     // The frame's pixels are only valid during this call: copy them unless we drew them ourselves.
     const image: RgbImage = rendered ? source : { width: source.width, height: source.height, rgb: source.rgb.slice() };
     const { frame } = context.analysis;
+    const count = Math.round(context.analysis.count * 100) / 100;
+    const points = Array.from(context.analysis.detections.centers(), round1);
+    const tracks = (context.analysis.tracks ?? []).map((track) => ({
+      id: track.id,
+      xPx: round1(track.xPx),
+      yPx: round1(track.yPx),
+      vxPxPerS: round1(track.vxPxPerS),
+      vyPxPerS: round1(track.vyPxPerS),
+    }));
     this.busy = true;
     this.lastMs = now;
     this.pending = encodeJpeg(image, this.options).then(
@@ -80,6 +99,9 @@ export class LiveFrameStage implements Stage {
           imageWidthPx: encoded.widthPx,
           imageHeightPx: encoded.heightPx,
           jpegBase64: encoded.jpeg.toString('base64'),
+          count,
+          points,
+          tracks,
         };
         this.options.bus.publish(this.topic, message);
         this.options.onEncoded?.(message);

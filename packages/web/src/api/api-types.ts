@@ -27,7 +27,7 @@ export interface StreamRecord {
   name: string;
   state: StreamState | null;
   fps: number | null;
-  lastFrameAt: number | null;
+  lastFrameAt: string | null;
 }
 
 export interface AlertRecord {
