@@ -2,7 +2,9 @@
 # Installs the Debian packages Raqib needs, idempotently (safe to run again).
 #   runtime: ffmpeg (video decode/encode), mosquitto (MQTT broker for notifications and their tests),
 #            nginx + libnginx-mod-rtmp (the RTMP ingest `raqib serve` starts with its own config, unprivileged)
-#            chromium (the dashboard's browser tests drive Debian's /usr/bin/chromium with playwright-core)
+#            chromium (the dashboard's browser tests drive Debian's /usr/bin/chromium with playwright-core;
+#            `raqib report --pdf` and GET /api/v1/events/:id/report?format=pdf print with it)
+#            fonts-dejavu-core (Latin and Arabic glyphs for those PDFs: Debian's chromium brings no font)
 #            postgresql (PostgreSQL 15 for storage.postgres; the tests start their own throw-away server from
 #            /usr/lib/postgresql/15/bin, as the postgres user when run as root)
 #   build: g++, make, python3 (node-gyp compiles better-sqlite3 when no prebuilt binary can be downloaded;
@@ -10,7 +12,7 @@
 #   training (optional, RAQIB_TRAINING=1): PyTorch and friends from Debian, run with /usr/bin/python3
 set -euo pipefail
 
-runtime_pkgs=(ffmpeg mosquitto nginx libnginx-mod-rtmp chromium postgresql g++ make python3 openssl)
+runtime_pkgs=(ffmpeg mosquitto nginx libnginx-mod-rtmp chromium fonts-dejavu-core postgresql g++ make python3 openssl)
 training_pkgs=(python3-torch python3-torchvision python3-onnx python3-numpy python3-scipy python3-pil libopenblas0-pthread)
 
 wanted=("${runtime_pkgs[@]}")
