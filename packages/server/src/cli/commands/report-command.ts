@@ -51,7 +51,7 @@ export const reportCommand = defineCommand({
     const dataDir = options.data ?? config?.storage.dataDir ?? 'data';
     const lang = options.lang as ReportLang;
     await ensureOutputFolder(options.out);
-    const store = openDataStore(dataDir, { create: false });
+    const store = await openDataStore(dataDir, { create: false, postgres: config?.storage.postgres });
     let html: string;
     let summary: string;
     try {
