@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
 import { isRaqibError } from '@raqib/core';
+import { main } from '../cli/main.js';
 import {
   POSTGRES_SKIP_REASON,
   postgresBinForTests,
@@ -19,6 +21,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const configText = (postgres: string) =>
   `server:\n  port: 0\ningest:\n  enabled: false\nstorage:\n  dataDir: ${join(dir, 'data')}\n${postgres}`;
+
+async function raqib(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  const code = await main(argv, { stdout, stderr });
+  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+}
 
 async function readyStatus(url: string): Promise<number> {
   return (await fetch(`${url}/api/v1/ready`)).status;
@@ -78,6 +91,21 @@ describe.skipIf(!bin)(`raqib serve on PostgreSQL${bin ? '' : ` (${POSTGRES_SKIP_
       expect(await readyStatus(running.url)).toBe(200);
     } finally {
       await running.close();
+    }
+  });
+
+  it('runs raqib users and raqib audit verify on the PostgreSQL of RAQIB_POSTGRES_URL', async () => {
+    process.env.RAQIB_POSTGRES_URL = await server.createDatabase();
+    process.env.RAQIB_PASSWORD = 'the first admin passphrase';
+    try {
+      expect(await raqib('users', 'add', 'sara', '--role', 'admin')).toMatchObject({ code: 0 });
+      expect((await raqib('users', 'list')).stdout).toMatch(/^sara\s+admin\n$/);
+      const verified = await raqib('audit', 'verify');
+      expect(verified.code).toBe(0);
+      expect(verified.stdout).toMatch(/^audit log verified: 1 rows, last hash [0-9a-f]{64}\n$/);
+    } finally {
+      delete process.env.RAQIB_POSTGRES_URL;
+      delete process.env.RAQIB_PASSWORD;
     }
   });
 });

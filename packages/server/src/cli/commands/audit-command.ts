@@ -19,7 +19,7 @@ export const auditCommand = defineCommand({
     if (action !== 'verify' && action !== 'list') {
       throw new RaqibError('USAGE', `raqib audit: unknown action '${action}'; use verify or list`);
     }
-    const store = openDataStore(options.data, { create: false });
+    const store = await openDataStore(options.data, { create: false });
     try {
       if (action === 'list') {
         for (const row of await store.listAudit(options.after, options.limit)) {

@@ -36,7 +36,7 @@ export const tokenCommand = defineCommand({
     if (days !== undefined && !(days > 0)) {
       throw new RaqibError('USAGE', `raqib token: --expires-days must be a positive number, got ${days}`);
     }
-    const store = openDataStore(options.data, { create: action === 'create' });
+    const store = await openDataStore(options.data, { create: action === 'create' });
     try {
       if (action === 'create') {
         const role = parseRole(options.role, '--role');

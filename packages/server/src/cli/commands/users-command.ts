@@ -32,7 +32,7 @@ export const usersCommand = defineCommand({
     if (action !== 'list' && !username) {
       throw new RaqibError('USAGE', `raqib users ${action}: missing USERNAME (raqib users ${action} NAME)`);
     }
-    const store = openDataStore(options.data, { create: action === 'add' });
+    const store = await openDataStore(options.data, { create: action === 'add' });
     try {
       if (action === 'list') {
         for (const user of await store.listUsers()) {
