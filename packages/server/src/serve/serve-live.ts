@@ -1,7 +1,10 @@
-import { parseRulesConfig, parseZones, type AlertEvent, type RulesConfig, type Zone } from '@raqib/core';
+import { parseRulesConfig, parseZones, RaqibError, type AlertEvent, type RulesConfig, type Zone } from '@raqib/core';
+import type { StreamLiveStatus } from '../api/api-route.js';
 import { streamForPublishKey, storePublishAuthorizer } from '../auth/publish-keys.js';
 import type { LiveBus } from '../bus/live-bus.js';
 import { LiveStreams, type LiveStreamInput, type LiveStreamSpec, type LiveStreamStatus } from '../live/live-streams.js';
+import { LiveTelemetry } from '../live/live-telemetry.js';
+import { MqttTelemetryIntake } from '../live/live-telemetry-intake.js';
 import { RtmpIngest } from '../live/rtmp-ingest.js';
 import type { StreamTransition } from '../live/stream-supervisor.js';
 import { createWorkerDensityEstimator, type WorkerDensityEstimator } from '../live/worker-density-estimator.js';
@@ -17,6 +20,7 @@ import { StoreRecorder } from '../storage/store-recorder.js';
 import type { Store } from '../storage/store.js';
 import type { StreamRecord } from '../storage/store-records.js';
 import type { DemoCrowd } from './demo-crowd.js';
+import { LiveAlertNotifier } from './live-alert-notifier.js';
 import { LiveBusSink } from './live-bus-sink.js';
 import { livePictureStage } from './live-picture-stage.js';
 import type { ServerConfig } from './server-config.js';
@@ -26,13 +30,15 @@ const log = moduleLogger('serve-live');
 export interface ServeLiveOptions {
   store: Store;
   bus: LiveBus;
-  config: Pick<ServerConfig, 'ingest' | 'live' | 'storage'>;
+  config: Pick<ServerConfig, 'ingest' | 'live' | 'storage'> & Partial<Pick<ServerConfig, 'telemetry' | 'notify'>>;
   /** The synthetic drone of `--demo`, fed to the stream with its id. */
   demo?: { streamId: string; crowd: DemoCrowd };
   /** How often the Store's streams, zones and rules are compared with what runs. Default 2 s. */
   reconcileMs?: number;
   /** One-line warnings for the operator (the CLI prints them on stderr). */
   onWarning?: (message: string) => void;
+  /** Where secrets (MQTT and notifier credentials) are read from; default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 interface Running {
@@ -43,6 +49,8 @@ interface PipelineConfig {
   zones: Zone[];
   rules: RulesConfig | undefined;
   demo: DemoCrowd | undefined;
+  /** The stream's event, for `notify.events`. */
+  eventId: string | undefined;
 }
 
 /**
@@ -66,8 +74,15 @@ export class ServeLive {
   private timer: NodeJS.Timeout | null = null;
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Live telemetry of every stream (HTTP pushes and MQTT), read by each stream's geo stage. */
+  readonly telemetry: LiveTelemetry;
+  private mqttTelemetry: MqttTelemetryIntake | null = null;
+  private notifier: LiveAlertNotifier | null = null;
+  /** Ids of the stored streams at the last reconcile (MQTT telemetry for others is refused). */
+  private knownStreams = new Set<string>();
 
   constructor(private readonly options: ServeLiveOptions) {
+    this.telemetry = new LiveTelemetry({ maxAgeMs: options.config.telemetry?.maxAgeMs ?? 5000 });
     this.streams = new LiveStreams({
       ingest: { pullUrl: (key) => this.ingest!.pullUrl(key) },
       pipeline: (spec) => this.pipeline(spec),
@@ -84,7 +99,16 @@ export class ServeLive {
 
   /** Starts the ingest (a failure is a warning: the API and pull streams run without it) and the streams. */
   async start(): Promise<void> {
-    const { ingest } = this.options.config;
+    const { ingest, notify } = this.options.config;
+    // Configuration errors (a missing secret, a destination not allowed) stop the start, before any stream.
+    if (notify) {
+      this.notifier = new LiveAlertNotifier(notify, {
+        dataDir: this.options.config.storage.dataDir,
+        ...(this.options.env ? { env: this.options.env } : {}),
+        onWarning: (message) => this.warn(message),
+      });
+    }
+    this.mqttTelemetry = this.mqttTelemetryIntake();
     if (ingest.enabled) {
       const rtmp = new RtmpIngest({
         dataDir: this.options.config.storage.dataDir,
@@ -103,6 +127,8 @@ export class ServeLive {
       }
     }
     await this.reconcileNow();
+    // After the first reconcile, which knows the stored streams the messages name.
+    this.mqttTelemetry?.start();
     this.timer = setInterval(() => void this.reconcileNow(), this.options.reconcileMs ?? 2_000);
   }
 
@@ -115,12 +141,31 @@ export class ServeLive {
     return this.streams.list();
   }
 
+  /** What GET /api/v1/streams shows of a stream's live side: supervisor numbers, telemetry, notifications. */
+  apiStatus(streamId: string): StreamLiveStatus | undefined {
+    const status = this.streams.get(streamId);
+    const telemetry = this.telemetry.health(streamId);
+    const notifications = this.notifier?.streamCounts(streamId);
+    if (!status && !telemetry && !notifications) return undefined;
+    return {
+      ...(status ? { state: status.state } : {}),
+      fps: status ? status.fps : null,
+      lastFrameAtMs: status ? status.lastFrameAt : null,
+      skippedFrames: status ? status.skippedFrames : 0,
+      ...(telemetry ? { telemetry } : {}),
+      ...(notifications ? { notifications } : {}),
+    };
+  }
+
   /** Stops the streams (ffmpeg children, sinks flushed), the inference workers and nginx. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.queue;
     await this.streams.stopAll();
+    await this.mqttTelemetry?.stop();
+    // After the streams: their last alerts are notified too (bounded by notify.flushTimeoutMs).
+    await this.notifier?.close();
     if (this.estimatorLoad) await this.estimatorLoad;
     await this.estimator?.close();
     await this.ingest?.stop();
@@ -161,6 +206,9 @@ export class ServeLive {
     if (this.stopped) return;
     const { store } = this.options;
     const records = await store.listStreams();
+    const known = new Set(records.map((record) => record.id));
+    for (const id of this.knownStreams) if (!known.has(id)) this.telemetry.forget(id);
+    this.knownStreams = known;
     // A push stream starts only at its drone's first publish: have the model ready by then.
     if (this.ingest && records.some((r) => r.hasPublishKey && r.id !== this.options.demo?.streamId)) {
       void this.ensureEstimator();
@@ -217,7 +265,7 @@ export class ServeLive {
       return undefined;
     }
     if (!demo && !(await this.ensureEstimator())) return undefined;
-    return { zones, rules, demo };
+    return { zones, rules, demo, eventId: record.eventId };
   }
 
   /** Loads the model in its workers once (a failure is warned once; video streams then do not run). */
@@ -245,18 +293,24 @@ export class ServeLive {
 
   /** Fresh stages and sinks for one run of a stream (called by LiveStreams on every (re)start). */
   private pipeline(spec: LiveStreamSpec): { stages: Stage[]; sinks: Sink[] } {
-    const config = this.pipelines.get(spec.id) ?? { zones: [], rules: undefined, demo: undefined };
+    const config = this.pipelines.get(spec.id) ?? { zones: [], rules: undefined, demo: undefined, eventId: undefined };
     const { store, bus } = this.options;
     const recorder = new StoreRecorder(store, spec.id, Date.now());
     const onAlert = async (event: AlertEvent): Promise<void> => {
       await recorder.recordAlert(event);
       // Published after it is stored: a client that sees the alert finds it in GET /api/v1/alerts.
       bus.publish('alerts', { streamId: spec.id, event });
+      // Enqueued only: a destination that is down never holds up the stream.
+      if (config.eventId !== undefined) this.notifier?.notify(spec.id, config.eventId, event);
     };
     const notes = (note: string) => this.warnOnce(`${spec.id}:note:${note}`, `stream ${spec.id}: ${note}`);
     const stages: Stage[] = config.demo
       ? [new GeoStage({ overrides: { gsdMPerPx: config.demo.gsdMPerPx }, onNote: notes }), config.demo.stage()]
-      : [new GeoStage({ onNote: notes }), new DensityStage(this.estimator!)];
+      : [
+          // Pushed telemetry (HTTP/MQTT): the latest sample at or before each frame gives its GSD and geo zones.
+          new GeoStage({ livePose: (frame) => this.telemetry.poseForFrame(spec.id, frame), onNote: notes }),
+          new DensityStage(this.estimator!),
+        ];
     stages.push(
       new TrackStage(config.zones, { onWarning: notes }),
       new ZoneStage(config.zones, notes),
@@ -273,6 +327,39 @@ export class ServeLive {
     // The picture for the dashboard (streams/<id>/frames), encoded only while someone watches it.
     stages.push(livePictureStage(bus, spec.id, config.demo));
     return { stages, sinks: [recorder, new LiveBusSink(bus, spec.id)] };
+  }
+
+  /** The subscriber to `telemetry.mqtt` (it connects in the background: a broker that is down is a warning). */
+  private mqttTelemetryIntake(): MqttTelemetryIntake | null {
+    const mqtt = this.options.config.telemetry?.mqtt;
+    if (!mqtt) return null;
+    const env = this.options.env ?? process.env;
+    const secret = (key: string, name: string | undefined): string | undefined => {
+      if (name === undefined) return undefined;
+      const value = env[name];
+      if (value === undefined || value === '') {
+        throw new RaqibError(
+          'CONFIG_INVALID',
+          `telemetry.mqtt.${key}: environment variable ${name} is not set; set it or remove ${key}`,
+        );
+      }
+      return value;
+    };
+    const username = secret('usernameEnv', mqtt.usernameEnv);
+    const password = secret('passwordEnv', mqtt.passwordEnv);
+    return new MqttTelemetryIntake({
+      url: mqtt.url,
+      topicPrefix: mqtt.topicPrefix,
+      connectTimeoutMs: mqtt.connectTimeoutMs,
+      reconnectMs: mqtt.reconnectMs,
+      ...(mqtt.clientId ? { clientId: mqtt.clientId } : {}),
+      ...(username === undefined ? {} : { username }),
+      ...(password === undefined ? {} : { password }),
+      telemetry: this.telemetry,
+      knownStream: (streamId) => this.knownStreams.has(streamId),
+      onWarning: (message) => this.warn(message),
+      onProblem: (message) => this.warn(message),
+    });
   }
 
   private onTransition(transition: StreamTransition): void {
