@@ -158,6 +158,39 @@ describe('buildEventReport (a recorded demo crowd)', () => {
   });
 });
 
+describe('buildEventReport (a long event: two flights 40 min apart)', () => {
+  it('charts per minute, times each peak to the second from the 1 s readings of its minute, and shows the gap', async () => {
+    const long = SqliteStore.open({ path: join(dir, 'long.db') });
+    try {
+      await recordDemoEvent(long, { startMs: T0, seconds: 45 });
+      await recordDemoEvent(long, { startMs: T0 + 40 * 60_000, seconds: 90, existing: true });
+      const built = await buildEventReport(long, 'match', { nowMs: T0 + 7_200_000 });
+      expect(built.timelineResolution).toBe('1m');
+      const query = { streamId: 'drone1', zoneId: 'approach', fromMs: 0, toMs: T0 + 7_200_000, limit: 10_000 };
+      const minutes = await long.listReadings({ ...query, resolution: '1m' });
+      const perSecond = await long.listReadings({ ...query, resolution: '1s' });
+      const zone = built.streams[0]!.zones.find((z) => z.id === 'approach')!;
+      expect(zone.timeline.map((p) => p.atMs)).toEqual(minutes.map((b) => b.bucketStartMs));
+      const maxCount = Math.max(...perSecond.map((b) => b.countMax));
+      // The minutes' maximum is the seconds' maximum; its time comes from the first second that reached it.
+      expect(zone.peakCount).toEqual({
+        value: Math.max(...minutes.map((b) => b.countMax)),
+        atMs: perSecond.find((b) => b.countMax === maxCount)!.bucketStartMs,
+        resolution: '1s',
+      });
+      expect(zone.peakCount!.value).toBe(maxCount);
+      expect(zone.peakCount!.atMs).toBeGreaterThan(T0 + 40 * 60_000);
+      const [gap] = built.streams[0]!.readingGaps;
+      expect(gap).toEqual({ fromMs: T0 + 60_000, toMs: T0 + 40 * 60_000 });
+      const html = renderReportHtml(built, 'fr');
+      expect(html).toContain('(à la seconde)');
+      expect(html).toContain('Trous dans les mesures (≥ 1 min)');
+    } finally {
+      await long.close();
+    }
+  }, 60_000);
+});
+
 describe('renderReportHtml', () => {
   it('is one self-contained page in each language (Arabic right-to-left) with no external reference', () => {
     for (const lang of REPORT_LANGS) {

@@ -25,16 +25,26 @@ export interface RecordedDemoEvent {
  */
 export async function recordDemoEvent(
   store: Store,
-  options: { eventId?: string; streamId?: string; startMs: number; seconds: number; fps?: number },
+  options: {
+    eventId?: string;
+    streamId?: string;
+    startMs: number;
+    seconds: number;
+    fps?: number;
+    /** The event and stream exist already (a second flight of the same drone): record only. */
+    existing?: boolean;
+  },
 ): Promise<RecordedDemoEvent> {
   const eventId = options.eventId ?? 'match';
   const streamId = options.streamId ?? 'drone1';
   const fps = options.fps ?? 2;
   const crowd = new DemoCrowd({ fps });
-  await store.createEvent({ id: eventId, name: 'Cup final (test)' }, 'user:admin');
-  await store.createStream({ id: streamId, eventId, name: 'Drone 1 (north gate)' }, 'user:admin');
-  await store.setZones(streamId, crowd.zonesDocument(), 'user:admin');
-  await store.setRules(streamId, crowd.rulesDocument(), 'user:admin');
+  if (!options.existing) {
+    await store.createEvent({ id: eventId, name: 'Cup final (test)' }, 'user:admin');
+    await store.createStream({ id: streamId, eventId, name: 'Drone 1 (north gate)' }, 'user:admin');
+    await store.setZones(streamId, crowd.zonesDocument(), 'user:admin');
+    await store.setRules(streamId, crowd.rulesDocument(), 'user:admin');
+  }
   const zones = parseZones(JSON.stringify(crowd.zonesDocument()), 'demo zones');
   const rules = parseRulesConfig(crowd.rulesDocument(), 'demo rules');
   const recorder = new StoreRecorder(store, streamId, options.startMs);
