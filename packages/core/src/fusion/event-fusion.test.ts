@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AlertEngine } from '../alerts/alert-engine.js';
 import type { AlertEvent } from '../alerts/alert-event.js';
+import { applyHomography, invertHomography } from '../geometry/homography.js';
 import { LocalTangentPlane } from '../geometry/local-tangent-plane.js';
 import { pointInRing, type PointXY } from '../geometry/polygon.js';
 import { CrowdSimulation } from '../simulation/crowd-simulation.js';
@@ -99,6 +100,53 @@ describe('event-wide zone readings', () => {
     expect(reading.densityPerM2).toBeUndefined();
   });
 });
+
+describe('peak local density of a geo zone from the fused points', () => {
+  it('finds a 6.25/m² hotspot in a 1/m² crowd that spans two drones', () => {
+    // Ground points: a 1 m lattice on 40 x 20 m, plus a 4 x 4 m block at 0.4 m spacing (6.25/m²) on the
+    // ownership boundary (x = 0), seen by two nadir drones 32.3 m apart.
+    const ground: PointXY[] = [];
+    for (let x = -19.5; x < 20; x += 1)
+      for (let y = -9.5; y < 10; y += 1) if (Math.abs(x) > 2 || Math.abs(y) > 2) ground.push([x, y]);
+    for (let x = -1.8; x < 2; x += 0.4) for (let y = -1.8; y < 2; y += 0.4) ground.push([x, y]);
+    const frames = [-SEPARATION_M / 2, SEPARATION_M / 2].map((east, i) => {
+      const base = droneFrameFromPose({
+        droneId: `d${i}`,
+        timeS: 0,
+        widthPx: 1920,
+        heightPx: 1080,
+        plane,
+        pose: { ...latLng(plane.toLngLat([east, 0])), relativeAltitudeM: 40, focalLength35mm: 24 },
+      });
+      const toImage = invertHomography(base.imageToGround);
+      const px: number[] = [];
+      for (const p of ground) {
+        const [u, v] = applyHomography(toImage, p);
+        if (u >= 0 && u < 1920 && v >= 0 && v < 1080) px.push(u, v);
+      }
+      return { ...base, pointsPx: Float32Array.from(px) };
+    });
+    const { zones } = eventZonesFromGeo([geoZone('field', rect(-20, -10, 20, 10))], plane);
+    const reading = fuseEventFrame(frames, zones).zones[0]!;
+    expect(reading.count).toBe(ground.length);
+    expect(reading.densityPerM2).toBeCloseTo(ground.length / 800, 6);
+    expect(reading.peakLocalDensityPerM2!).toBeGreaterThan(5.5);
+    expect(reading.peakLocalDensityPerM2!).toBeLessThan(7.5);
+    // Without the hotspot the peak stays near the lattice's 1/m².
+    const calm = fuseEventFrame(
+      frames.map((f) => ({ ...f, pointsPx: f.pointsPx.filter((_, k, all) => !inHotspot(f, all, k)) })),
+      zones,
+    ).zones[0]!;
+    expect(calm.peakLocalDensityPerM2!).toBeLessThan(1.6);
+  });
+});
+
+/** True when the k-th coordinate of `pointsPx` belongs to a point inside the 4 x 4 m hotspot. */
+function inHotspot(frame: DroneFrame, pointsPx: Float32Array, k: number): boolean {
+  const i = k - (k % 2);
+  const [e, n] = applyHomography(frame.imageToGround, [pointsPx[i]!, pointsPx[i + 1]!]);
+  return Math.abs(e) < 2 && Math.abs(n) < 2;
+}
 
 describe('alerts for a geo zone are raised once for the event', () => {
   it('one event-level engine raises once where two per-drone engines raise twice', () => {

@@ -11,6 +11,8 @@ export interface EventZone {
   ringsM: PointXY[][];
   /** Area of the zone (outline minus holes), m². */
   areaM2: number;
+  /** True when the outline is convex and there are no holes (its parts are then convex too). */
+  convex: boolean;
   /** Bounding box of the outline, for a quick reject. */
   bounds: { minX: number; minY: number; maxX: number; maxY: number };
 }
@@ -50,8 +52,27 @@ export function eventZonesFromGeo(
       ...(zone.capacity !== undefined ? { capacity: zone.capacity } : {}),
       ringsM,
       areaM2,
+      convex: ringsM.length === 1 && isConvexRing(outline),
       bounds: pointBounds(outline),
     });
   }
   return { zones: out, skipped };
+}
+
+/** True for a convex ring (either orientation; collinear vertices allowed). */
+function isConvexRing(ring: readonly PointXY[]): boolean {
+  const n = ring.length;
+  if (n < 3) return false;
+  let sign = 0;
+  for (let i = 0; i < n; i++) {
+    const a = ring[i]!;
+    const b = ring[(i + 1) % n]!;
+    const c = ring[(i + 2) % n]!;
+    const cross = (b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0]);
+    if (cross === 0) continue;
+    const s = cross > 0 ? 1 : -1;
+    if (sign === 0) sign = s;
+    else if (s !== sign) return false;
+  }
+  return sign !== 0;
 }

@@ -1,13 +1,14 @@
 import { fruinLevel } from '../crowd-levels/fruin-level.js';
 import { stillClass } from '../crowd-levels/still-class.js';
-import { densityMapCount } from '../density-map.js';
+import { densityMapCount, type DensityMap } from '../density-map.js';
 import type { ZoneReading } from '../frame-analysis.js';
 import { applyHomography, applyHomographyToPoints, invertHomography, type Homography } from '../geometry/homography.js';
 import { pointBounds, pointInRings, ringArea, type PointXY } from '../geometry/polygon.js';
-import { NeighbourGrid } from '../movement/neighbour-grid.js';
 import { RaqibError } from '../raqib-error.js';
 import { computeCellCoverage, integrateCoverage } from '../zones/cell-coverage.js';
+import { kernelWeightedCounts } from '../zones/kernel-local-density.js';
 import { cameraFootprint } from './camera-footprint.js';
+import { convexDensitySum } from './convex-density-sum.js';
 import { clipRingToConvex } from './convex-pieces.js';
 import type { DroneFrame } from './drone-frame.js';
 import type { EventZone } from './event-zone.js';
@@ -150,16 +151,27 @@ export function fuseEventFrame(
         ),
         density.values,
       );
+    const toPx = (ring: PointXY[]) => applyHomographyToPoints(groundToImage, ring);
+    // Owned pieces are convex (and so are parts of convex zones without holes): only their edge cells are clipped.
     let ownedCount = 0;
-    for (const piece of region.pieces) ownedCount += countIn([piece]);
+    for (const piece of region.pieces) ownedCount += convexDensitySum(toPx(piece), density);
     zoneParts.forEach((parts, z) => {
-      for (const part of parts) zoneAcc[z]!.count += countIn(part.ringsM);
+      for (const part of parts) {
+        zoneAcc[z]!.count +=
+          zones[z]!.convex && part.ringsM.length === 1
+            ? convexDensitySum(toPx(part.ringsM[0]!), density)
+            : countIn(part.ringsM);
+      }
     });
     return { ...contribution, source: 'density', viewCount: densityMapCount(density), ownedCount };
   });
   const pointsM = Float64Array.from(fused);
-  const localRadiusM = options.localRadiusM ?? 1;
-  const zoneReadings = zones.map((zone, z) => zoneReading(zone, zoneAcc[z]!, pointsM, ownership, localRadiusM));
+  const kernel = new PointKernel(
+    pointsM,
+    options.localRadiusM ?? 1,
+    zones.filter((_, z) => zoneAcc[z]!.allPoints && zoneAcc[z]!.coveredAreaM2 > 0),
+  );
+  const zoneReadings = zones.map((zone, z) => zoneReading(zone, zoneAcc[z]!, kernel, ownership));
   return {
     timeS: frames.length > 0 ? Math.max(...frames.map((f) => f.timeS)) : 0,
     count: drones.reduce((s, d) => s + d.ownedCount, 0),
@@ -232,9 +244,8 @@ function ownedPoints(
 function zoneReading(
   zone: EventZone,
   acc: ZoneAccumulator,
-  pointsM: Float64Array,
+  kernel: PointKernel,
   ownership: GroundOwnership,
-  localRadiusM: number,
 ): EventZoneReading {
   const reading: EventZoneReading = {
     zoneId: zone.id,
@@ -250,49 +261,80 @@ function zoneReading(
   reading.fruinLevel = fruinLevel(densityPerM2, zone.kind === 'walkway' ? 'walkway' : 'queuing');
   reading.stillClass = stillClass(densityPerM2);
   if (acc.allPoints) {
-    const peak = peakLocalDensity(zone, pointsM, ownership, localRadiusM);
+    const peak = kernel.peakIn(zone, ownership);
     reading.peakLocalDensityPerM2 = peak === undefined ? densityPerM2 : Math.max(peak, densityPerM2);
   }
   return reading;
 }
 
 /**
- * Highest Helbing local density, sum_j exp(-d²/R²) / (pi R²) over the de-duplicated points, sampled on a
- * grid of R-spaced points (coarser beyond ~100k samples) inside the zone and on covered ground (as the simulator's zone meter does).
+ * Helbing's local density over the de-duplicated points, sum_j exp(-d²/R²) / (pi R²), on a ground grid
+ * of R/2 cells (coarser beyond ~1M cells) over the zones that need it: the points are binned into the
+ * grid and smoothed with the separable kernel of the single-drone zone meter ({@link kernelWeightedCounts}),
+ * once per fusion step for all zones. Built on first use.
  */
-function peakLocalDensity(
-  zone: EventZone,
-  pointsM: Float64Array,
-  ownership: GroundOwnership,
-  radiusM: number,
-): number | undefined {
-  const n = pointsM.length / 2;
-  if (n === 0 || !(radiusM > 0)) return undefined;
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    xs[i] = pointsM[2 * i]!;
-    ys[i] = pointsM[2 * i + 1]!;
-  }
-  const cutoffM = 2.5 * radiusM;
-  const grid = new NeighbourGrid(cutoffM);
-  grid.rebuild(xs, ys, n);
-  const r2 = radiusM * radiusM;
-  const { minX, minY, maxX, maxY } = zone.bounds;
-  // R-spaced samples, coarser for very large zones (at most ~100k samples per zone and frame).
-  const stepM = Math.max(radiusM, Math.sqrt(((maxX - minX) * (maxY - minY)) / 100_000));
-  let peak: number | undefined;
-  for (let y = minY + stepM / 2; y < maxY; y += stepM) {
-    for (let x = minX + stepM / 2; x < maxX; x += stepM) {
-      if (!pointInRings(x, y, zone.ringsM) || ownership.ownerAt(x, y) < 0) continue;
-      let sum = 0;
-      grid.forEachNear(x, y, (j) => {
-        const d2 = (xs[j]! - x) ** 2 + (ys[j]! - y) ** 2;
-        if (d2 <= cutoffM * cutoffM) sum += Math.exp(-d2 / r2);
-      });
-      const local = sum / (Math.PI * r2);
-      if (peak === undefined || local > peak) peak = local;
+class PointKernel {
+  private raster: { map: DensityMap; originX: number; originY: number; local: Float32Array } | undefined;
+
+  constructor(
+    private readonly pointsM: Float64Array,
+    private readonly radiusM: number,
+    private readonly zones: readonly EventZone[],
+  ) {}
+
+  /** Highest local density at the grid cells whose centres lie in the zone and on covered ground. */
+  peakIn(zone: EventZone, ownership: GroundOwnership): number | undefined {
+    if (this.pointsM.length === 0 || !(this.radiusM > 0)) return undefined;
+    const { map, originX, originY, local } = (this.raster ??= this.build());
+    const { cols, rows, cellPx: cellM } = map;
+    const b = zone.bounds;
+    const c0 = Math.max(0, Math.floor((b.minX - originX) / cellM));
+    const c1 = Math.min(cols - 1, Math.floor((b.maxX - originX) / cellM));
+    const r0 = Math.max(0, Math.floor((b.minY - originY) / cellM));
+    const r1 = Math.min(rows - 1, Math.floor((b.maxY - originY) / cellM));
+    let peak: number | undefined;
+    for (let r = r0; r <= r1; r++) {
+      const y = originY + (r + 0.5) * cellM;
+      for (let c = c0; c <= c1; c++) {
+        const value = local[r * cols + c]!;
+        if (peak !== undefined && value <= peak) continue;
+        const x = originX + (c + 0.5) * cellM;
+        if (pointInRings(x, y, zone.ringsM) && ownership.ownerAt(x, y) >= 0) peak = value;
+      }
     }
+    return peak;
   }
-  return peak;
+
+  private build() {
+    const { pointsM, radiusM, zones } = this;
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (const zone of zones) {
+      minX = Math.min(minX, zone.bounds.minX);
+      minY = Math.min(minY, zone.bounds.minY);
+      maxX = Math.max(maxX, zone.bounds.maxX);
+      maxY = Math.max(maxY, zone.bounds.maxY);
+    }
+    // People up to 2.5 R outside a zone still add to the density at its edge.
+    const reach = 2.5 * radiusM;
+    const originX = minX - reach;
+    const originY = minY - reach;
+    const areaM2 = (maxX - minX + 2 * reach) * (maxY - minY + 2 * reach);
+    const cellM = Math.max(radiusM / 2, Math.sqrt(areaM2 / 1_000_000));
+    const cols = Math.max(1, Math.ceil((maxX + reach - originX) / cellM));
+    const rows = Math.max(1, Math.ceil((maxY + reach - originY) / cellM));
+    const map: DensityMap = { cols, rows, cellPx: cellM, values: new Float32Array(cols * rows) };
+    for (let i = 0; i + 1 < pointsM.length; i += 2) {
+      const c = Math.floor((pointsM[i]! - originX) / cellM);
+      const r = Math.floor((pointsM[i + 1]! - originY) / cellM);
+      if (c >= 0 && c < cols && r >= 0 && r < rows) map.values[r * cols + c]! += 1;
+    }
+    const sums = kernelWeightedCounts(map, radiusM);
+    const local = new Float32Array(sums.length);
+    const kernelAreaM2 = Math.PI * radiusM * radiusM;
+    for (let k = 0; k < sums.length; k++) local[k] = sums[k]! / kernelAreaM2;
+    return { map, originX, originY, local };
+  }
 }

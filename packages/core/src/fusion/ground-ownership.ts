@@ -1,4 +1,4 @@
-import { ringArea, type PointXY, type Ring } from '../geometry/polygon.js';
+import { pointBounds, ringArea, type PointXY, type Ring } from '../geometry/polygon.js';
 import { clipRingToHalfPlane } from '../geometry/polygon.js';
 import { counterClockwise, pointInConvex, subtractConvex } from './convex-pieces.js';
 
@@ -39,9 +39,17 @@ export class GroundOwnership {
   /** Area covered by at least one footprint, m² (the sum of the owned areas). */
   readonly coveredAreaM2: number;
   private readonly views: readonly GroundView[];
+  /** Footprint bounding boxes, `minX, minY, maxX, maxY` per view: most points are rejected on these. */
+  private readonly boxes: Float64Array;
 
   constructor(views: readonly GroundView[]) {
     this.views = views.map((v) => ({ ...v, footprint: counterClockwise(v.footprint) }));
+    this.boxes = new Float64Array(4 * this.views.length).fill(NaN);
+    this.views.forEach((view, i) => {
+      if (view.footprint.length < 3) return;
+      const b = pointBounds(view.footprint);
+      this.boxes.set([b.minX, b.minY, b.maxX, b.maxY], 4 * i);
+    });
     this.regions = this.views.map((view, i) => {
       let pieces: PointXY[][] = view.footprint.length >= 3 ? [[...view.footprint]] : [];
       for (let j = 0; j < this.views.length && pieces.length > 0; j++) {
@@ -71,6 +79,8 @@ export class GroundOwnership {
     let best = -1;
     let bestD2 = Infinity;
     for (let i = 0; i < this.views.length; i++) {
+      const b = this.boxes;
+      if (!(x >= b[4 * i]! && y >= b[4 * i + 1]! && x <= b[4 * i + 2]! && y <= b[4 * i + 3]!)) continue;
       const view = this.views[i]!;
       if (!pointInConvex(x, y, view.footprint)) continue;
       const d2 = (x - view.anchorM[0]) ** 2 + (y - view.anchorM[1]) ** 2;
