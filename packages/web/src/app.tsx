@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { currentPrincipal, logout, setUnauthenticatedHandler } from './api/api-client.js';
 import type { Principal } from './api/api-types.js';
 import { LiveClient } from './api/live-client.js';
+import { AlertWatcher } from './components/alert-watcher.js';
 import { AppHeader } from './components/app-header.js';
 import { t } from './i18n/i18n.js';
 import { AlertsPage } from './pages/alerts-page.js';
@@ -78,6 +79,7 @@ export function App() {
           void logout().finally(() => setPrincipal(null));
         }}
       />
+      <AlertWatcher />
       <main id="main" tabIndex={-1}>
         <Page />
       </main>

@@ -119,12 +119,17 @@ export function formatNumber(value: number, fractionDigits = 0): string {
 
 /** A wall-clock time (hours, minutes, seconds) in the current language and digits. */
 export function formatTime(ms: number): string {
-  return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(ms);
+  return new Intl.DateTimeFormat(locale(), {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(ms);
 }
 
 /** A date and time in the current language and digits. */
 export function formatDateTime(ms: number): string {
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'short', timeStyle: 'medium' }).format(ms);
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'short', timeStyle: 'medium', hourCycle: 'h23' }).format(ms);
 }
 
 export const t = i18next.t.bind(i18next);
