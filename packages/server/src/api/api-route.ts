@@ -13,7 +13,7 @@ export interface StreamLiveStatus {
   fps: number | null;
   lastFrameAtMs: number | null;
   skippedFrames: number;
-  /** The stream's live telemetry (samples, frames with a pose, stale), once it has received some. */
+  /** The stream's live telemetry (samples, frames with a pose, stale), once it has analysed a frame or received a sample. */
   telemetry?: LiveTelemetryHealth;
   /** Alert events handed to the notifiers for this stream, and those dead-lettered. */
   notifications?: { sent: number; deadLettered: number };

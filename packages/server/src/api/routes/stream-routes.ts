@@ -49,7 +49,7 @@ const streamSchema = z.object({
       framesWithoutTelemetry: z.number().describe('Frames analysed before any sample arrived.'),
     })
     .nullable()
-    .describe('Live telemetry of the stream; null until it has received some.'),
+    .describe('Live telemetry of the stream; null until it has analysed a frame or received a sample.'),
   notifications: z
     .object({
       sent: z.number().describe('Alert events handed to the notifiers (raqib.yaml notify).'),
