@@ -9,3 +9,4 @@ export * from './store-recorder.js';
 export { PostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.js';
 export { POSTGRES_MIGRATIONS, migratePostgres } from './postgres/postgres-migrations.js';
 export { redactPostgresUrl } from './postgres/postgres-errors.js';
+export { BufferedStore, type BufferedStoreOptions, type BufferedCounts } from './buffered-store.js';

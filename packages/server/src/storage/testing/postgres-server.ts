@@ -46,6 +46,10 @@ export function findPostgresBin(): string | undefined {
   return undefined;
 }
 
+/** Title suffix of a PostgreSQL suite skipped for missing binaries. */
+export const POSTGRES_SKIP_REASON =
+  'SKIPPED: PostgreSQL binaries not found (/usr/lib/postgresql/*/bin); apt-get install postgresql, or set RAQIB_PG_BIN';
+
 /**
  * Whether PostgreSQL tests can run here. Missing binaries skip the tests on a developer machine,
  * but fail them in CI (CI set): there, a skipped database suite would hide a broken install.
@@ -59,12 +63,10 @@ export function postgresBinForTests(): string | undefined {
         'run scripts/install-system-deps.sh (it installs postgresql)',
     );
   }
+  // One line per test file, so that a run without PostgreSQL says why its suites did not run.
+  if (!bin) process.stderr.write(`${POSTGRES_SKIP_REASON}\n`);
   return bin;
 }
-
-/** Title suffix of a PostgreSQL suite skipped for missing binaries. */
-export const POSTGRES_SKIP_REASON =
-  'SKIPPED: PostgreSQL binaries not found (/usr/lib/postgresql/*/bin); apt-get install postgresql, or set RAQIB_PG_BIN';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
