@@ -58,6 +58,12 @@ export interface LiveStreamsOptions {
   onAnalysisFailed?: (streamId: string, error: Error) => void;
   /** Wait before a failed analysis run is restarted. Default 2 s. */
   analysisRestartMs?: number;
+  /**
+   * A frame whose analysis fails (one inference error, a worker that crashed or hung on it) is
+   * skipped and counted; only this many failed frames in a row fail the run (then restarted after
+   * `analysisRestartMs`). Default 10 (5 s at 2 fps).
+   */
+  maxFailedFramesInARow?: number;
 }
 
 /** One stream in the API's list. */
@@ -71,6 +77,8 @@ export interface LiveStreamStatus {
   capturedFrames: number;
   processedFrames: number;
   skippedFrames: number;
+  /** Frames whose analysis failed and were skipped (the run went on), over all runs. */
+  failedFrames: number;
   /** Input restarts, over all analysis runs. */
   restarts: number;
   /** Analysis runs restarted after a pipeline failure. */
@@ -85,6 +93,7 @@ interface Entry {
   /** Frame counters and restarts of finished runs, so totals survive an analysis restart. */
   carried: { capturedFrames: number; processedFrames: number; skippedFrames: number; restarts: number };
   analysisRestarts: number;
+  failedFrames: number;
   recentFrameTimesMs: number[];
   restartTimer: NodeJS.Timeout | null;
   removed: boolean;
@@ -128,6 +137,7 @@ export class LiveStreams {
       run: null,
       carried: { capturedFrames: 0, processedFrames: 0, skippedFrames: 0, restarts: 0 },
       analysisRestarts: 0,
+      failedFrames: 0,
       recentFrameTimesMs: [],
       restartTimer: null,
       removed: false,
@@ -190,6 +200,7 @@ export class LiveStreams {
       skippedFrames: entry.carried.skippedFrames + (stats?.skippedFrames ?? 0),
       restarts: entry.carried.restarts + (stats?.restarts ?? 0),
       analysisRestarts: entry.analysisRestarts,
+      failedFrames: entry.failedFrames,
       // A live stream has no problem; one starting again still shows why it had to.
       lastProblem: stats?.state === 'live' ? null : (stats?.lastProblem ?? entry.lastProblem),
     };
@@ -239,7 +250,18 @@ export class LiveStreams {
       entry.recentFrameTimesMs.push(performance.now());
       if (entry.recentFrameTimesMs.length > FPS_WINDOW_FRAMES) entry.recentFrameTimesMs.shift();
     };
-    entry.run = analyzeStream(source, stages, sinks, { frameIntervalS: 1 / spec.fps, onProgress }).then(
+    const skipFailedFrames = {
+      maxConsecutive: this.options.maxFailedFramesInARow ?? 10,
+      onSkip: (error: Error, frame: { seq: number }) => {
+        entry.failedFrames++;
+        log.warn({ streamId: spec.id, seq: frame.seq, err: error }, 'live analysis failed on a frame; frame skipped');
+      },
+    };
+    entry.run = analyzeStream(source, stages, sinks, {
+      frameIntervalS: 1 / spec.fps,
+      onProgress,
+      skipFailedFrames,
+    }).then(
       (summary) => {
         this.carry(entry, source);
         entry.finished = true;

@@ -1,4 +1,4 @@
-import { Detections, type FrameAnalysis } from '@raqib/core';
+import { Detections, type FrameAnalysis, type FrameMeta } from '@raqib/core';
 import type { FrameSource } from '../ingest/frame-source.js';
 import { SummaryAccumulator, type AnalysisSummary } from '../sinks/analysis-summary.js';
 import type { Sink } from '../sinks/sink.js';
@@ -18,6 +18,13 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   /** A clock for timing, injectable for tests. */
   nowMs?: () => number;
+  /**
+   * Live streams: a frame whose stages throw (one inference error, a hung worker) is skipped, not
+   * written to the sinks, and reported to `onSkip`, instead of ending the run; only after
+   * `maxConsecutive` failed frames in a row does the run fail as before. Unset (the offline CLI):
+   * the first failure ends the run.
+   */
+  skipFailedFrames?: { maxConsecutive: number; onSkip: (error: Error, frame: FrameMeta) => void };
 }
 
 /**
@@ -37,6 +44,7 @@ export async function analyzeStream(
   let failure: unknown = null;
   let lastTimeS = 0;
   let waitStartedMs = now();
+  let failedInARow = 0;
   try {
     for await (const frame of source.frames()) {
       if (options.signal?.aborted) break;
@@ -50,7 +58,16 @@ export async function analyzeStream(
         zones: [],
       };
       const context: FrameContext = { analysis, inferenceMs: 0, ...(frame.image ? { image: frame.image } : {}) };
-      for (const stage of stages) await stage.process(context);
+      try {
+        for (const stage of stages) await stage.process(context);
+        failedInARow = 0;
+      } catch (error) {
+        const skip = options.skipFailedFrames;
+        if (!skip || ++failedInARow > skip.maxConsecutive) throw error;
+        skip.onSkip(error instanceof Error ? error : new Error(String(error)), frame.meta);
+        waitStartedMs = now();
+        continue;
+      }
       for (const sink of sinks) await sink.write(analysis, frame.image);
       waitStartedMs = now();
       const totalMs = waitStartedMs - startedMs;
