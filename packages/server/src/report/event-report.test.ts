@@ -225,6 +225,25 @@ describe('renderReportHtml', () => {
     expect(html).toContain('break-before: page');
   });
 
+  it('leaves no English text of the report in the Arabic and French pages', () => {
+    for (const lang of ['ar', 'fr'] as const) {
+      const text = renderReportHtml(report, lang)
+        .replace(/<style>[\s\S]*?<\/style>/, '')
+        // Identifiers (incident ids name the severity in English) are shown as stored.
+        .replace(/<bdi class="id">[^<]*<\/bdi>/g, '')
+        .replace(/<[^>]+>/g, ' ');
+      const english = Object.entries(REPORT_STRINGS.en)
+        .map(([key, value]) => ({ key, value: value.split('{')[0]!.trim() }))
+        // Short words (units, ids) and texts the language shares with English are not evidence.
+        .filter(
+          ({ key, value }) =>
+            value.length >= 8 && REPORT_STRINGS[lang][key as 'title'] !== REPORT_STRINGS.en[key as 'title'],
+        );
+      expect(english.length).toBeGreaterThan(40);
+      for (const { key, value } of english) expect(text, `${lang}: ${key}`).not.toContain(value);
+    }
+  });
+
   it('has every key of the report in French and Arabic, translated', () => {
     const keys = Object.keys(REPORT_STRINGS.en);
     for (const lang of ['fr', 'ar'] as const) {
