@@ -5,7 +5,7 @@ import { z } from 'zod/v4';
 const MIN_TIME_MS = 946_684_800_000;
 const MAX_TIME_MS = 4_102_444_800_000;
 /** Samples in one request or MQTT message at most (a minute of 10 Hz telemetry is 600). */
-export const MAX_TELEMETRY_BATCH = 1000;
+const MAX_TELEMETRY_BATCH = 1000;
 
 const degrees = (min: number, max: number, what: string) => z.number().min(min).max(max).optional().describe(what);
 
@@ -79,7 +79,7 @@ function checkSample(sample: SampleInput, ctx: z.RefinementCtx): void {
 }
 
 /** One sample. */
-export const liveTelemetrySampleSchema = z
+const liveTelemetrySampleSchema = z
   .object(SAMPLE_FIELDS)
   .strict()
   .superRefine(checkSample)
