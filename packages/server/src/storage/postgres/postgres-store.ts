@@ -1,6 +1,6 @@
 import { RaqibError, type AlertEvent } from '@raqib/core';
 import { AUDIT_GENESIS_HASH, auditRowHash } from '../../audit/audit-chain.js';
-import { DAY_MS, type RetentionPolicy, type RetentionResult } from '../retention-policy.js';
+import type { RetentionPolicy, RetentionResult } from '../retention-policy.js';
 import {
   alertFromRow,
   auditFromRow,
@@ -38,16 +38,11 @@ import type {
   UserPatch,
   UserRecord,
 } from '../store-records.js';
+import { applyAlertActionIn, insertAlertEvent } from './postgres-alerts.js';
 import { PostgresConnection, type PostgresConnectionOptions, type Row, type Sql } from './postgres-connection.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { upsertReadings } from './postgres-readings.js';
-
-const ACTION_HISTORY_KIND: Record<AlertAction['kind'], AlertHistoryEntry['kind']> = {
-  acknowledge: 'acknowledged',
-  assign: 'assigned',
-  resolve: 'resolved',
-  note: 'note',
-};
+import { deleteExpired } from './postgres-retention.js';
 
 /**
  * Transaction-scoped advisory lock around every audited change: the audit chain head is read and
@@ -420,54 +415,7 @@ export class PostgresStore implements Store {
   // Alerts ----------------------------------------------------------------------------------------
 
   async recordAlertEvent(event: AlertEvent, atMs: number): Promise<boolean> {
-    // Each alert id has exactly one opening event (seq 0: raised or escalated) and one clearing (seq 1).
-    const eventSeq = event.type === 'cleared' ? 1 : 0;
-    return this.connection.transaction(async (sql) => {
-      const inserted = (
-        await sql(
-          `INSERT INTO alert_history (alert_id, event_seq, kind, at_ms, actor) VALUES ($1, $2, $3, $4, 'system')
-           ON CONFLICT (alert_id, event_seq) DO NOTHING`,
-          [event.id, eventSeq, event.type, atMs],
-        )
-      ).rowCount;
-      if (inserted === 0) return false;
-      const evidence = JSON.stringify(event.evidence);
-      if (event.type === 'cleared') {
-        const updated = (
-          await sql(
-            `UPDATE alerts SET condition = 'cleared', cleared_at_ms = $1, clear_reason = $2, evidence = $3, updated_at_ms = $1
-             WHERE id = $4`,
-            [atMs, event.evidence.clearReason ?? null, evidence, event.id],
-          )
-        ).rowCount;
-        if (updated !== null && updated > 0) return true;
-      }
-      // An opening event, or a clearing whose opening was never stored (e.g. lost before a crash).
-      const raisedAtMs = event.type === 'cleared' ? atMs - Math.round((event.evidence.durationS ?? 0) * 1000) : atMs;
-      await sql(
-        `INSERT INTO alerts VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'new', NULL, $14, $15)
-         ON CONFLICT (id) DO UPDATE SET raised_at_ms = excluded.raised_at_ms, value = excluded.value,
-           threshold = excluded.threshold, escalated_from_id = excluded.escalated_from_id`,
-        [
-          event.id,
-          event.incidentId,
-          event.streamId,
-          event.zoneId,
-          event.rule,
-          event.severity,
-          event.value,
-          event.threshold,
-          raisedAtMs,
-          event.evidence.escalatedFromId ?? null,
-          event.type === 'cleared' ? 'cleared' : 'active',
-          event.type === 'cleared' ? atMs : null,
-          event.type === 'cleared' ? (event.evidence.clearReason ?? null) : null,
-          atMs,
-          evidence,
-        ],
-      );
-      return true;
-    });
+    return this.connection.transaction((sql) => insertAlertEvent(sql, event, atMs));
   }
 
   async getAlert(id: string): Promise<AlertRecord | undefined> {
@@ -498,46 +446,9 @@ export class PostgresStore implements Store {
 
   async applyAlertAction(id: string, action: AlertAction, actor: Actor): Promise<AlertRecord> {
     const details: Record<string, unknown> = { ...action };
-    return this.audited({ actor, action: `alert.${action.kind}`, target: `alert:${id}`, details }, async (sql) => {
-      const row = (await sql('SELECT * FROM alerts WHERE id = $1 FOR UPDATE', [id])).rows[0];
-      if (!row) this.notFound('alert', id);
-      const alert = alertFromRow(row);
-      if (action.kind !== 'note' && alert.status === 'resolved') {
-        throw new RaqibError('CONFLICT', `alert '${id}' is already resolved`);
-      }
-      if (action.kind === 'acknowledge' && alert.status !== 'new') {
-        throw new RaqibError('CONFLICT', `alert '${id}' is already ${alert.status}`);
-      }
-      const now = this.nowMs();
-      const status =
-        action.kind === 'acknowledge'
-          ? 'acknowledged'
-          : action.kind === 'assign'
-            ? 'assigned'
-            : action.kind === 'resolve'
-              ? 'resolved'
-              : alert.status;
-      const assignee = action.kind === 'assign' ? action.assignee : alert.assignee;
-      await sql('UPDATE alerts SET status = $1, assignee = $2, updated_at_ms = $3 WHERE id = $4', [
-        status,
-        assignee,
-        now,
-        id,
-      ]);
-      await sql(
-        `INSERT INTO alert_history (alert_id, event_seq, kind, at_ms, actor, note, assignee)
-         VALUES ($1, NULL, $2, $3, $4, $5, $6)`,
-        [
-          id,
-          ACTION_HISTORY_KIND[action.kind],
-          now,
-          actor,
-          action.note ?? null,
-          action.kind === 'assign' ? action.assignee : null,
-        ],
-      );
-      return { ...alert, status, assignee, updatedAtMs: now };
-    });
+    return this.audited({ actor, action: `alert.${action.kind}`, target: `alert:${id}`, details }, (sql) =>
+      applyAlertActionIn(sql, id, action, actor, this.nowMs),
+    );
   }
 
   // Users, tokens, sessions -----------------------------------------------------------------------
@@ -699,35 +610,11 @@ export class PostgresStore implements Store {
   }
 
   async applyRetention(policy: RetentionPolicy, nowMs: number): Promise<RetentionResult> {
-    const cutoff = (days: number) => nowMs - days * DAY_MS;
     return this.connection.transaction(async (sql) => {
       // The audit lock first (as every audited change takes it first): no lock-order deadlock.
       await sql('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY]);
-      const deleted = async (text: string, days: number) => (await sql(text, [cutoff(days)])).rowCount ?? 0;
-      const result: RetentionResult = {
-        readings1sDays: await deleted(
-          "DELETE FROM readings WHERE resolution = '1s' AND bucket_start_ms < $1",
-          policy.readings1sDays,
-        ),
-        readings1mDays: await deleted(
-          "DELETE FROM readings WHERE resolution = '1m' AND bucket_start_ms < $1",
-          policy.readings1mDays,
-        ),
-        alertsDays: 0,
-        streamStatesDays: await deleted('DELETE FROM stream_states WHERE at_ms < $1', policy.streamStatesDays),
-        sessionsDays: await deleted(
-          'DELETE FROM sessions WHERE LEAST(expires_at_ms, COALESCE(revoked_at_ms, expires_at_ms)) < $1',
-          policy.sessionsDays,
-        ),
-      };
-      // Only alerts nobody still works on: resolved, or cleared by the engine.
-      const oldAlerts = "(status = 'resolved' OR condition = 'cleared') AND updated_at_ms < $1";
-      await sql(`DELETE FROM alert_history WHERE alert_id IN (SELECT id FROM alerts WHERE ${oldAlerts})`, [
-        cutoff(policy.alertsDays),
-      ]);
-      result.alertsDays = await deleted(`DELETE FROM alerts WHERE ${oldAlerts}`, policy.alertsDays);
-      const total = Object.values(result).reduce((sum, n) => sum + n, 0);
-      if (total > 0) {
+      const result = await deleteExpired(sql, policy, nowMs);
+      if (Object.values(result).some((n) => n > 0)) {
         await this.appendAuditIn(sql, {
           actor: 'system',
           action: 'retention.prune',
