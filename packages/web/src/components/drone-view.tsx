@@ -104,13 +104,10 @@ export function DroneView({
         )}
       </div>
       <div class="picture-frame">
-        <canvas
-          ref={canvas}
-          class="picture"
-          data-testid="picture"
-          role="img"
-          aria-label={t('live.pictureAlt', { name: stream.name || stream.id })}
-        />
+        <canvas ref={canvas} class="picture" data-testid="picture" role="img" aria-labelledby="picture-label" />
+        <span id="picture-label" class="visually-hidden">
+          <Trans k="live.pictureAlt" values={{ name: stream.name || stream.id }} />
+        </span>
         {!frame && <p class="picture-waiting muted">{t('live.noPicture')}</p>}
       </div>
       <table class="zone-table">

@@ -70,6 +70,10 @@ export function TimeChart({
       element,
     );
     plot.current = chart;
+    // Series are named after zone ids (data, not interface text).
+    for (const label of element.querySelectorAll('.u-legend .u-series:not(:first-child) .u-label')) {
+      label.setAttribute('translate', 'no');
+    }
     const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(300, element.clientWidth), height: 220 }));
     resize.observe(element);
     return () => {
