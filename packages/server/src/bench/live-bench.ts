@@ -1,18 +1,21 @@
 /**
- * `npm run bench:live`: N simultaneous live 960x540 streams through the real ingest and the real
- * model. Each stream is a drone stand-in: ffmpeg publishes a clip (a crowd photo panned like a
- * flight, H.264, keyframe every second, sent as-is with -re) to the nginx RTMP ingest; Raqib pulls
- * it with a supervised ffmpeg, samples 2 fps, keeps the latest frame only, and runs analyzeStream
- * with the density model in a worker-thread pool shared by all streams.
- * Reports per N: per-stream analysed fps, skipped frames, p50/p95 frame-to-reading latency (from the
- * decoded frame reaching Raqib to its reading leaving the pipeline), event-loop delay p99 (and the
- * same with no stream running, as the machine's baseline), CPU of
- * Raqib (Node incl. workers) and of its decoders + nginx, and RSS. Each N runs in its own process.
+ * `npm run bench:live`: N simultaneous live 960x540 streams through `raqib serve` (the real
+ * startServer: nginx RTMP ingest, one supervised ffmpeg pull and analyzeStream per stream with the
+ * serve pipeline - geo, density model in a worker-thread pool shared by all streams, tracking,
+ * zones, alert rules, store recorder, live bus). Each stream is a drone stand-in: ffmpeg publishes
+ * a clip (a crowd photo panned like a flight, H.264, keyframe every second, sent as-is with -re) to
+ * the ingest with the stream's publish key; serve samples it at `live.fps` and keeps only the latest
+ * frame.
+ * Reports per N: per-stream analysed fps, skipped (superseded) and failed frames, p50/p95
+ * frame-to-reading latency (from the decoded frame reaching Raqib to its reading on the live bus,
+ * after the store write), event-loop delay p99 (and the same with no stream running, as the
+ * machine's baseline), CPU of Raqib (Node incl. workers) and of its decoders + nginx, and RSS. Each
+ * N runs in its own process.
  *
- * Env: RAQIB_MODEL; RAQIB_BENCH_STREAMS (comma list of N, default 1,2,4); RAQIB_BENCH_SECONDS
+ * Env: RAQIB_MODEL; RAQIB_BENCH_STREAMS (comma list of N, default 1,2,4,8); RAQIB_BENCH_SECONDS
  * (measured seconds per N, default 30, after a 10 s warm-up); RAQIB_BENCH_FPS (analysis fps, default 2);
  * RAQIB_BENCH_WORKERS (inference workers, default 1); RAQIB_BENCH_THREADS (onnxruntime threads per
- * worker, default 2); RAQIB_BENCH_INPUT=file to play the clip as live instead (no ingest).
+ * worker, default 2).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -20,17 +23,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { FrameAnalysis } from '@raqib/core';
-import { repoRoot } from '../inference/index.js';
-import { ffmpegLiveInput } from '../live/ffmpeg-live-input.js';
-import { LiveFrameSource } from '../live/live-frame-source.js';
-import { keySetAuthorizer } from '../live/publish-key-authorizer.js';
-import { RtmpIngest } from '../live/rtmp-ingest.js';
+import { rotatePublishKey } from '../auth/publish-keys.js';
+import { defaultModelPath, repoRoot } from '../inference/index.js';
 import { publishRtmp, type TestPublisher } from '../live/testing/rtmp-publisher.js';
-import { createWorkerDensityEstimator } from '../live/worker-density-estimator.js';
-import { analyzeStream } from '../pipeline/analyze-stream.js';
-import { DensityStage } from '../pipeline/density-stage.js';
-import type { Sink } from '../sinks/sink.js';
+import { parseServerConfig } from '../serve/read-server-config.js';
+import { startServer, type RunningServer } from '../serve/start-server.js';
 
 const SAMPLE = join(
   repoRoot(),
@@ -53,7 +50,6 @@ const measureS = Number(env('RAQIB_BENCH_SECONDS', '30'));
 const analysisFps = Number(env('RAQIB_BENCH_FPS', '2'));
 const workers = Number(env('RAQIB_BENCH_WORKERS', '1'));
 const threads = Number(env('RAQIB_BENCH_THREADS', '2'));
-const inputKind = env('RAQIB_BENCH_INPUT', 'rtmp');
 
 /** A 60 s clip panning over a real crowd photo (a test pattern when the dataset is absent). */
 function makeClip(dir: string): string {
@@ -68,18 +64,6 @@ function makeClip(dir: string): string {
     '-c:v', 'libx264', '-preset', 'ultrafast', '-g', String(CLIP_FPS), '-pix_fmt', 'yuv420p', '-y', path,
   ]); // prettier-ignore
   return path;
-}
-
-/** Records when each reading leaves the pipeline, against when its frame was decoded. */
-class LatencySink implements Sink {
-  readonly latenciesMs: number[] = [];
-  measuring = false;
-  async write(analysis: FrameAnalysis): Promise<void> {
-    if (this.measuring && analysis.frame.capturedAtMs !== undefined) {
-      this.latenciesMs.push(Date.now() - analysis.frame.capturedAtMs);
-    }
-  }
-  async close(): Promise<void> {}
 }
 
 /** CPU ticks (user + system) and RSS of every process below `rootPid`, except those in `exclude`. */
@@ -125,11 +109,8 @@ const percentile = (values: number[], p: number) => {
 
 async function runCase(streams: number, clip: string): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'raqib-bench-live-'));
-  const keys = Array.from({ length: streams }, (_, i) => `bench-stream-${i}-0123456789abcdef`);
-  const sources = new Map<string, LiveFrameSource>();
   const publishers: TestPublisher[] = [];
-  let ingest: RtmpIngest | null = null;
-  const estimator = await createWorkerDensityEstimator({ workers, estimator: { threads } });
+  let server: RunningServer | null = null;
   // The same event-loop measure with no stream running: on a shared machine the scheduler alone
   // delays the loop; the difference is what the streams cost it.
   const idleDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -137,41 +118,47 @@ async function runCase(streams: number, clip: string): Promise<Record<string, un
   await new Promise((done) => setTimeout(done, 3_000));
   idleDelay.disable();
   try {
-    if (inputKind === 'rtmp') {
-      ingest = new RtmpIngest({
-        dataDir: dir,
-        port: 0,
-        authorize: keySetAuthorizer(keys),
-        onPublish: (key) => sources.get(key)?.supervisor.publisherAvailable(),
-        publishNotifyDelayMs: 300,
+    const config = parseServerConfig(
+      [
+        'server:',
+        '  port: 0',
+        'ingest:',
+        '  port: 0',
+        'live:',
+        `  fps: ${analysisFps}`,
+        `  maxWidthPx: ${WIDTH}`,
+        `  modelPath: ${defaultModelPath()}`,
+        `  workers: ${workers}`,
+        `  threads: ${threads}`,
+        'storage:',
+        `  dataDir: ${join(dir, 'data')}`,
+      ].join('\n'),
+      'bench.yaml',
+    );
+    server = await startServer(config);
+    const running = server;
+    await running.store.createEvent({ id: 'bench', name: 'bench:live' }, 'system:bench');
+    const ids = Array.from({ length: streams }, (_, i) => `drone-${i}`);
+    const latenciesMs = new Map(ids.map((id) => [id, [] as number[]]));
+    let measuring = false;
+    for (const id of ids) {
+      await running.store.createStream({ id, eventId: 'bench', name: id }, 'system:bench');
+      const key = await rotatePublishKey(running.store, id, 'system:bench');
+      running.bus.subscribe(`streams/${id}/readings`, (message) => {
+        const capturedAtMs = (message.data as { capturedAtMs: number | null }).capturedAtMs;
+        if (measuring && capturedAtMs !== null) latenciesMs.get(id)!.push(Date.now() - capturedAtMs);
       });
-      await ingest.start();
+      publishers.push(
+        publishRtmp(`rtmp://127.0.0.1:${running.live.rtmpPort}/live/${key}`, { filePath: clip, copy: true }),
+      );
     }
-    if (ingest) {
-      // Drones first, as in the field: the pulls then find their streams (restarts count only real ones).
-      for (const key of keys) publishers.push(publishRtmp(ingest.publishUrl(key), { filePath: clip, copy: true }));
-      await new Promise((done) => setTimeout(done, 2_000));
-    }
-    const runs = keys.map((key, index) => {
-      const url = ingest ? ingest.pullUrl(key) : clip;
-      const source = new LiveFrameSource({
-        streamId: `stream-${index}`,
-        description: `bench stream ${index}`,
-        input: ffmpegLiveInput({ url, fps: analysisFps, loop: !ingest }),
-        backoffInitialMs: 500,
-        backoffMaxMs: 2_000,
-      });
-      sources.set(key, source);
-      const sink = new LatencySink();
-      const done = analyzeStream(source, [new DensityStage(estimator)], [sink], { frameIntervalS: 1 / analysisFps });
-      return { source, sink, done };
-    });
     await new Promise((done) => setTimeout(done, WARMUP_S * 1000));
     const exclude = new Set(publishers.map((p) => p.child.pid!).filter((pid) => pid !== undefined));
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
-    const before = runs.map(({ source }) => source.stats());
-    for (const run of runs) run.sink.measuring = true;
+    const status = () => ids.map((id) => running.live.status(id));
+    const before = status();
+    measuring = true;
     const cpu0 = process.cpuUsage();
     const children0 = descendants(process.pid, exclude);
     const t0 = performance.now();
@@ -185,26 +172,33 @@ async function runCase(streams: number, clip: string): Promise<Record<string, un
     const cpu = process.cpuUsage(cpu0);
     const children1 = descendants(process.pid, exclude);
     loopDelay.disable();
-    for (const run of runs) run.sink.measuring = false;
-    const after = runs.map(({ source }) => source.stats());
-    const perStream = runs.map((run, i) => ({
-      fps: (after[i]!.processedFrames - before[i]!.processedFrames) / wallS,
-      skipped: after[i]!.skippedFrames - before[i]!.skippedFrames,
-      restarts: after[i]!.restarts,
-      state: after[i]!.state,
-    }));
-    const latencies = runs.flatMap((run) => run.sink.latenciesMs);
+    measuring = false;
+    const after = status();
+    const perStream = ids.map((id, i) => {
+      const [b, a] = [before[i], after[i]];
+      const latencies = latenciesMs.get(id)!;
+      return {
+        fps: a && b ? (a.processedFrames - b.processedFrames) / wallS : 0,
+        skipped: a && b ? a.skippedFrames - b.skippedFrames : 0,
+        failed: a && b ? a.failedFrames - b.failedFrames : 0,
+        restarts: (a?.restarts ?? 0) + (a?.analysisRestarts ?? 0),
+        state: a?.state ?? 'not started',
+        p50: percentile(latencies, 50),
+        p95: percentile(latencies, 95),
+      };
+    });
+    const latencies = [...latenciesMs.values()].flat();
     const ticksPerS = 100; // USER_HZ on Linux
-    for (const run of runs) run.source.stop('bench finished');
-    await Promise.allSettled(runs.map((run) => run.done));
+    const round = (value: number) => (Number.isFinite(value) ? Math.round(value) : null);
     return {
       streams,
-      input: inputKind,
       fpsPerStreamMin: +Math.min(...perStream.map((s) => s.fps)).toFixed(2),
       fpsPerStreamMean: +(perStream.reduce((a, s) => a + s.fps, 0) / streams).toFixed(2),
       skippedPerStreamPerS: +(perStream.reduce((a, s) => a + s.skipped, 0) / streams / wallS).toFixed(2),
-      latencyP50Ms: Math.round(percentile(latencies, 50)),
-      latencyP95Ms: Math.round(percentile(latencies, 95)),
+      failedFrames: perStream.reduce((a, s) => a + s.failed, 0),
+      latencyP50Ms: round(percentile(latencies, 50)),
+      latencyP95Ms: round(percentile(latencies, 95)),
+      worstStreamP95Ms: round(Math.max(...perStream.map((s) => s.p95))),
       eventLoopP99Ms: +(loopDelay.percentile(99) / 1e6).toFixed(1),
       eventLoopIdleP99Ms: +(idleDelay.percentile(99) / 1e6).toFixed(1),
       restarts: perStream.reduce((a, s) => a + s.restarts, 0),
@@ -216,9 +210,7 @@ async function runCase(streams: number, clip: string): Promise<Record<string, un
     };
   } finally {
     for (const publisher of publishers) publisher.kill();
-    for (const source of sources.values()) source.stop();
-    await ingest?.stop();
-    await estimator.close();
+    await server?.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -228,13 +220,13 @@ if (process.argv[2] === '--case') {
   const row = await runCase(Number(process.argv[3]), process.argv[4]!);
   process.stdout.write(JSON.stringify(row) + '\n');
 } else {
-  const counts = env('RAQIB_BENCH_STREAMS', '1,2,4').split(',').map(Number);
+  const counts = env('RAQIB_BENCH_STREAMS', '1,2,4,8').split(',').map(Number);
   const dir = mkdtempSync(join(tmpdir(), 'raqib-bench-live-clip-'));
   const clip = makeClip(dir);
   const rows: Record<string, unknown>[] = [];
   process.stdout.write(
     `bench:live: ${WIDTH}x${HEIGHT} streams at ${analysisFps} fps analysis, ${workers} worker(s) x ${threads} thread(s), ` +
-      `${WARMUP_S} s warm-up + ${measureS} s measured per N, input ${inputKind}\n`,
+      `${WARMUP_S} s warm-up + ${measureS} s measured per N, through raqib serve (RTMP push -> ingest -> pipeline -> store and bus)\n`,
   );
   for (const n of counts) {
     const child = spawnSync(process.execPath, [self, '--case', String(n), clip], {
