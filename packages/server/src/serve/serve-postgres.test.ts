@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { isRaqibError } from '@raqib/core';
 import { main } from '../cli/main.js';
+import { PostgresStore } from '../storage/postgres/postgres-store.js';
 import {
   POSTGRES_SKIP_REASON,
   postgresBinForTests,
@@ -106,6 +107,49 @@ describe.skipIf(!bin)(`raqib serve on PostgreSQL${bin ? '' : ` (${POSTGRES_SKIP_
     } finally {
       delete process.env.RAQIB_POSTGRES_URL;
       delete process.env.RAQIB_PASSWORD;
+    }
+  });
+
+  it('keeps the demo drone recording through a PostgreSQL outage: the outage’s seconds are stored once it is back', async () => {
+    const url = await server.createDatabase();
+    const config = parseServerConfig(
+      configText(`  postgres:\n    url: ${url}\n    connectTimeoutMs: 1000\n`) + 'live:\n  fps: 2\n',
+      'raqib.yaml',
+    );
+    const running = await startServer(config, { demo: true });
+    const streamId = running.demo!.streamId;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const storedSeconds = async (store: PostgresStore, fromMs: number, toMs: number) => {
+      const buckets = await store.listReadings({ streamId, resolution: '1s', fromMs, toMs, limit: 100_000 });
+      return new Set(buckets.map((bucket) => bucket.bucketStartMs));
+    };
+    try {
+      const before = await PostgresStore.open({ url });
+      const firstDeadline = Date.now() + 30_000;
+      while ((await storedSeconds(before, 0, Date.now() + 60_000)).size < 2 && Date.now() < firstDeadline) {
+        await sleep(200);
+      }
+      await before.close();
+      const downAtMs = Date.now();
+      await server.stop('immediate');
+      expect(await readyStatus(running.url)).toBe(503);
+      await sleep(4000);
+      const upAtMs = Date.now();
+      await server.start();
+      const after = await PostgresStore.open({ url });
+      const resumeDeadline = Date.now() + 30_000;
+      while ((await storedSeconds(after, upAtMs + 1000, upAtMs + 60_000)).size === 0 && Date.now() < resumeDeadline) {
+        await sleep(200);
+      }
+      expect(await readyStatus(running.url)).toBe(200);
+      // Seconds analysed while PostgreSQL was down reached it afterwards (the demo analyses every second).
+      const outageSeconds = Math.floor((upAtMs - downAtMs) / 1000);
+      const recovered = await storedSeconds(after, Math.ceil(downAtMs / 1000) * 1000, upAtMs - 1000);
+      expect(recovered.size).toBeGreaterThanOrEqual(outageSeconds - 2);
+      expect((await storedSeconds(after, upAtMs + 1000, upAtMs + 60_000)).size).toBeGreaterThan(0);
+      await after.close();
+    } finally {
+      await running.close();
     }
   });
 });
