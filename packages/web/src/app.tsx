@@ -7,7 +7,7 @@ import { AlertWatcher } from './components/alert-watcher.js';
 import { AppHeader } from './components/app-header.js';
 import { t } from './i18n/i18n.js';
 import { AlertsPage } from './pages/alerts-page.js';
-import { ChartsPage } from './pages/charts-page.js';
+import { lazyPage } from './lazy-page.js';
 import { LivePage } from './pages/live-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { MapPage } from './pages/map-page.js';
@@ -16,6 +16,8 @@ import { ReportPage } from './pages/report-page.js';
 import { ZonesPage } from './pages/zones-page.js';
 import { routeOf, useLocation, type RouteName } from './router.js';
 import { SessionContext, useLocale } from './session.js';
+
+const ChartsPage = lazyPage(() => import('./pages/charts-page.js').then((m) => m.ChartsPage));
 
 const PAGES: Record<RouteName, ComponentType> = {
   live: LivePage,

@@ -1,0 +1,84 @@
+/**
+ * Measures the dashboard against a real `raqib serve --demo` in Debian's Chromium (the figures in
+ * docs/dashboard.md): JS/CSS size (gzip) of the built app, time to interactive of the sign-in page
+ * and of the live view, glass-to-glass delay of the live picture on loopback, and the browser's
+ * main-thread CPU while the live view runs. Run: `npm run build && npm run bench:dashboard`.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, DASHBOARD_INDEX, startDemoServer } from './serve-demo.js';
+
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+};
+
+const assets = join(dirname(DASHBOARD_INDEX), 'assets');
+const index = readFileSync(DASHBOARD_INDEX, 'utf8');
+let initialJs = 0;
+let allJs = 0;
+let css = 0;
+for (const file of readdirSync(assets)) {
+  const gz = gzipSync(readFileSync(join(assets, file)), { level: 9 }).length;
+  if (file.endsWith('.js')) {
+    allJs += gz;
+    // Loaded by the page itself (script or modulepreload), as opposed to on first visit of a page.
+    if (index.includes(file)) initialJs += gz;
+  } else if (file.endsWith('.css')) css += gz;
+}
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+const measureS = Number(process.env.MEASURE_S ?? 20);
+const server = await startDemoServer();
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--mute-audio'] });
+try {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const start = Date.now();
+  await page.goto(`${server.url}/live`);
+  await page.locator('input[name=username]').waitFor();
+  const loginReadyMs = await page.evaluate(() => performance.now());
+  const loginWallMs = Date.now() - start;
+  await page.fill('input[name=username]', server.username);
+  await page.fill('input[name=password]', server.password);
+  const clickedAt = await page.evaluate(() => performance.now());
+  await page.click('button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=picture]')?.getAttribute('data-seq'));
+  const liveReadyMs = (await page.evaluate(() => performance.now())) - clickedAt;
+
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metric = async (name: string) =>
+    ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === name)?.value ?? 0) as number;
+  await page.evaluate(() => {
+    (window as unknown as { raqibMetrics: { glassToGlassMs: number[] } }).raqibMetrics.glassToGlassMs.length = 0;
+  });
+  const busy0 = await metric('TaskDuration');
+  const wall0 = Date.now();
+  await page.waitForTimeout(measureS * 1000);
+  const busyS = (await metric('TaskDuration')) - busy0;
+  const wallS = (Date.now() - wall0) / 1000;
+  const samples = await page.evaluate(
+    () => (window as unknown as { raqibMetrics: { glassToGlassMs: number[] } }).raqibMetrics.glassToGlassMs,
+  );
+  const tiles = await page.locator('[data-testid^=tile-count-]').count();
+  process.stdout.write(
+    JSON.stringify(
+      {
+        bundleGzip: { initialJs: kb(initialJs), allJs: kb(allJs), css: kb(css) },
+        signInInteractiveMs: Math.round(loginReadyMs),
+        signInWallMs: loginWallMs,
+        liveFirstPictureAfterSignInMs: Math.round(liveReadyMs),
+        glassToGlassMs: { p50: quantile(samples, 0.5), p95: quantile(samples, 0.95), pictures: samples.length },
+        rendererMainThreadBusy: `${((100 * busyS) / wallS).toFixed(1)} % over ${wallS.toFixed(0)} s`,
+        dronesOnScreen: tiles,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+} finally {
+  await browser.close();
+  await server.stop();
+}
