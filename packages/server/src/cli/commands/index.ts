@@ -4,6 +4,7 @@ import { auditCommand } from './audit-command.js';
 import { countCommand } from './count-command.js';
 import { evalCommand } from './eval-command.js';
 import { evalTracksCommand } from './eval-tracks-command.js';
+import { fuseCommand } from './fuse-command.js';
 import { reportCommand } from './report-command.js';
 import { serveCommand } from './serve-command.js';
 import { simulateCommand } from './simulate-command.js';
@@ -17,6 +18,7 @@ export const commands: readonly CommandSpec[] = [
   analyzeCommand,
   evalTracksCommand,
   simulateCommand,
+  fuseCommand,
   serveCommand,
   reportCommand,
   usersCommand,

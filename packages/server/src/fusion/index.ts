@@ -1,0 +1,2 @@
+export * from './event-drones-file.js';
+export * from './event-recordings.js';
