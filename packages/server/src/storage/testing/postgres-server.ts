@@ -113,7 +113,9 @@ function run(command: string, args: string[], user: { uid: number; gid: number }
 /** Starts a fresh server; call `destroy()` in afterAll. */
 export async function startPostgresServer(bin: string): Promise<PostgresTestServer> {
   const user = unprivilegedUser();
-  const dir = mkdtempSync(join(tmpdir(), 'raqib-pg-'));
+  // /tmp rather than TMPDIR: the postgres user must reach the folder (TMPDIR may be under /root), and
+  // the unix socket path inside it must stay under the 107-byte limit.
+  const dir = mkdtempSync(join(existsSync('/tmp') ? '/tmp' : tmpdir(), 'raqib-pg-'));
   if (user) chownSync(dir, user.uid, user.gid);
   const dataDir = join(dir, 'data');
   await run(
