@@ -27,6 +27,10 @@ export interface SimulatedDrone {
   positionErrorM?: PointXY;
   /** Telemetry clock error, seconds: the frame is stamped `timeS` + this. */
   clockErrorS?: number;
+  /** Telemetry gimbal yaw error, degrees: the fusion is told `yawDeg` + this. */
+  yawErrorDeg?: number;
+  /** Telemetry altitude error, metres: the fusion is told `altitudeM` + this. */
+  altitudeErrorM?: number;
 }
 
 /** Options of a {@link SimulatedDroneFleet}. */
@@ -70,17 +74,17 @@ export class SimulatedDroneFleet {
     this.toEvent = options.worldToEventM ?? ((x, y) => [x, -y]);
   }
 
-  /** The telemetry a drone reports (with its position error when `withError`). */
+  /** The telemetry a drone reports (with its position, yaw and altitude errors when `withError`). */
   pose(drone: SimulatedDrone, withError: boolean): CameraPose {
     const [de, dn] = withError ? (drone.positionErrorM ?? [0, 0]) : [0, 0];
     const [lng, lat] = this.plane.toLngLat([drone.positionM[0] + de, drone.positionM[1] + dn]);
     return {
       lat,
       lng,
-      relativeAltitudeM: drone.altitudeM,
+      relativeAltitudeM: drone.altitudeM + (withError ? (drone.altitudeErrorM ?? 0) : 0),
       focalLength35mm: focal35mmFromHfov(drone.hfovDeg),
       gimbalPitchDeg: drone.pitchDeg ?? -90,
-      gimbalYawDeg: drone.yawDeg ?? 0,
+      gimbalYawDeg: (drone.yawDeg ?? 0) + (withError ? (drone.yawErrorDeg ?? 0) : 0),
     };
   }
 

@@ -226,6 +226,32 @@ function benchPositionError(seeds: number, densityPerM2: number) {
   return { people: new SimulatedDroneFleet(pair, plane, { worldToEventM: toEvent }).observe(truth).trueCount, rows };
 }
 
+/** Two drones with telemetry yaw or altitude errors (both drones, opposite signs: the worst case). */
+function benchPoseError() {
+  const pair: SimulatedDrone[] = [-1, 1].map((side, i) => ({
+    droneId: `d${i + 1}`,
+    positionM: [(side * STEP_EAST_M) / 2, 0],
+    altitudeM: 40,
+    hfovDeg: 73.74,
+    widthPx: 1920,
+    heightPx: 1080,
+  }));
+  const { truth, toEvent } = crowdFor(pair, 0.7, 8);
+  const errorOf = (drones: SimulatedDrone[]) => {
+    const seen = new SimulatedDroneFleet(drones, plane, { worldToEventM: toEvent }).observe(truth);
+    return Number((100 * (fuseEventFrame(seen.frames, []).count / seen.trueCount - 1)).toFixed(2));
+  };
+  const yaw = [0, 1, 2, 5].map((deg) => ({
+    yawErrorDeg: deg,
+    errorPct: errorOf(pair.map((d, i) => ({ ...d, yawErrorDeg: i === 0 ? deg : -deg }))),
+  }));
+  const altitude = [0, 5, 10].map((pct) => ({
+    altitudeErrorPct: pct,
+    errorPct: errorOf(pair.map((d, i) => ({ ...d, altitudeErrorM: ((i === 0 ? 1 : -1) * pct * d.altitudeM) / 100 }))),
+  }));
+  return { yaw, altitude };
+}
+
 function main(): void {
   const counts = (process.env.RAQIB_BENCH_DRONES ?? '2,3,4,6,8,10').split(',').map(Number);
   const repeats = Number(process.env.RAQIB_BENCH_REPEATS ?? 20);
@@ -256,7 +282,12 @@ function main(): void {
     printPositionRows(position.rows);
     return { densityPerM2, ...position };
   });
-  console.log(JSON.stringify({ bench: 'fusion', rows, positionError }));
+  const poseError = benchPoseError();
+  console.log('\ntwo drones at 0.7/m², telemetry yaw error (+e on one drone, -e on the other): total error');
+  console.log(poseError.yaw.map((r) => `${r.yawErrorDeg}°: ${r.errorPct}%`).join('   '));
+  console.log('altitude error (+e% on one drone, -e% on the other): total error');
+  console.log(poseError.altitude.map((r) => `${r.altitudeErrorPct}%: ${r.errorPct}%`).join('   '));
+  console.log(JSON.stringify({ bench: 'fusion', rows, positionError, poseError }));
 }
 
 function printPositionRows(rows: ReturnType<typeof benchPositionError>['rows']): void {
