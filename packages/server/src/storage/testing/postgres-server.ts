@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -140,6 +140,21 @@ export async function startPostgresServer(bin: string): Promise<PostgresTestServ
     run(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', mode, '-w', 'stop'], user, dir);
   await start();
   let running = true;
+  // A test process that ends without afterAll (a crash, a timeout) must not leave a server behind.
+  const stopAtExit = () => {
+    if (!running) return;
+    try {
+      execFileSync(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', 'stop'], {
+        cwd: dir,
+        stdio: 'ignore',
+        ...(user ?? {}),
+      });
+    } catch {
+      // Already stopped.
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', stopAtExit);
   let databases = 0;
   const url = (database = 'postgres') => `postgres://raqib@127.0.0.1:${port}/${database}`;
   return {
@@ -165,6 +180,7 @@ export async function startPostgresServer(bin: string): Promise<PostgresTestServ
       running = true;
     },
     async destroy() {
+      process.removeListener('exit', stopAtExit);
       if (running) await stop('immediate').catch(() => undefined);
       running = false;
       rmSync(dir, { recursive: true, force: true });
