@@ -1,5 +1,5 @@
 import type { ComponentType } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { currentPrincipal, logout, setUnauthenticatedHandler } from './api/api-client.js';
 import type { Principal } from './api/api-types.js';
 import { LiveClient } from './api/live-client.js';
@@ -43,6 +43,14 @@ export function App() {
     });
     currentPrincipal().then(setPrincipal, () => setPrincipal(null));
   }, []);
+
+  // Keyboard and screen-reader users land on the new page's content after a navigation.
+  const firstPath = useRef(location.pathname);
+  useEffect(() => {
+    if (location.pathname === firstPath.current) return;
+    firstPath.current = '';
+    document.getElementById('main')?.focus();
+  }, [location.pathname]);
 
   useEffect(() => {
     if (!principal) return;

@@ -12,6 +12,27 @@ const quantile = (values: number[], q: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 };
 
+/** Text in Latin letters on an Arabic page that is not marked as data: English or French left over. */
+const untranslated = (page: Page) =>
+  page.evaluate(() => {
+    // Interface text in Latin letters is English or French left over; data (ids, names) is
+    // marked translate="no" and language names carry their own lang.
+    const skip = (el: Element | null) => el?.closest('[translate="no"], [lang]:not([lang="ar"]), script, style');
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent?.trim() ?? '';
+      if (/[A-Za-z]/.test(text) && !skip(node.parentElement)) found.push(text);
+    }
+    for (const el of document.body.querySelectorAll('[aria-label], [title], [placeholder], [alt]')) {
+      for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
+        const value = el.getAttribute(name) ?? '';
+        if (/[A-Za-z]/.test(value) && !skip(el)) found.push(`${name}=${value}`);
+      }
+    }
+    return found;
+  });
+
 /**
  * The dashboard in a real browser against a real `raqib serve --demo`: sign in, the live view's
  * count changes, an overlay toggles, an alert card appears and its acknowledgement reaches the API
@@ -32,7 +53,10 @@ describe.skipIf(!haveBrowser)('dashboard in Chromium against raqib serve --demo'
       version: 1,
       zones: { frame: { kind: 'restricted' }, approach: { kind: 'queue' }, exit: { kind: 'gate' } },
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--mute-audio'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-dev-shm-usage', '--mute-audio'],
+    });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
     page.on('pageerror', (error) => pageErrors.push(error.message));
   });
@@ -120,24 +144,7 @@ describe.skipIf(!haveBrowser)('dashboard in Chromium against raqib serve --demo'
     for (const path of ['/live', '/alerts', '/charts', '/map', '/zones', '/report']) {
       await page.click(`a[href="${path}"]`);
       await page.waitForTimeout(path === '/charts' || path === '/live' ? 2_500 : 500);
-      const leftovers = await page.evaluate(() => {
-        // Interface text in Latin letters is English or French left over; data (ids, names) is
-        // marked translate="no" and language names carry their own lang.
-        const skip = (el: Element | null) => el?.closest('[translate="no"], [lang]:not([lang="ar"]), script, style');
-        const found: string[] = [];
-        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-          const text = node.textContent?.trim() ?? '';
-          if (/[A-Za-z]/.test(text) && !skip(node.parentElement)) found.push(text);
-        }
-        for (const el of document.body.querySelectorAll('[aria-label], [title], [placeholder], [alt]')) {
-          for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
-            const value = el.getAttribute(name) ?? '';
-            if (/[A-Za-z]/.test(value) && !skip(el)) found.push(`${name}=${value}`);
-          }
-        }
-        return found;
-      });
+      const leftovers = await untranslated(page);
       expect(leftovers, `untranslated on ${path}`).toEqual([]);
       expect(await page.getAttribute('html', 'dir')).toBe('rtl');
     }
@@ -147,6 +154,12 @@ describe.skipIf(!haveBrowser)('dashboard in Chromium against raqib serve --demo'
     await page.goto(`${server.url}/live?lang=fr`);
     await expect.poll(() => page.getAttribute('html', 'lang')).toBe('fr');
     expect(await page.getAttribute('html', 'dir')).toBe('ltr');
+    // The sign-in page in Arabic, after signing out.
+    await page.goto(`${server.url}/live?lang=ar`);
+    await page.getByRole('button', { name: 'تسجيل الخروج' }).click();
+    await page.locator('input[name=username]').waitFor();
+    expect(await page.getAttribute('html', 'dir')).toBe('rtl');
+    expect(await untranslated(page)).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });

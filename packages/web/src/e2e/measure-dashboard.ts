@@ -32,7 +32,10 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 const measureS = Number(process.env.MEASURE_S ?? 20);
 const server = await startDemoServer();
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--mute-audio'] });
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--no-sandbox', '--disable-dev-shm-usage', '--mute-audio'],
+});
 try {
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   const start = Date.now();
