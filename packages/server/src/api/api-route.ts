@@ -32,6 +32,8 @@ export interface ApiDeps {
   telemetry?: LiveTelemetry;
   /** Mark cookies Secure (and use the `__Host-` prefix): true when served over TLS. */
   secureCookies: boolean;
+  /** Where the API keeps uploaded files (event base maps); absent: such uploads answer 404. */
+  dataDir?: string;
 }
 
 /** Who may call a route: anyone, or at least this role. */
@@ -66,6 +68,11 @@ export interface ApiRoute<P = unknown, Q = unknown, B = unknown> {
    * description, for OpenAPI; the handler sets the type on the reply and returns the body.
    */
   produces?: Readonly<Record<string, string>>;
+  /**
+   * Binary request bodies (uploads), by content type with a description, for OpenAPI. Such a body is
+   * not parsed: the handler streams `request.raw` after the access check and enforces its own size.
+   */
+  consumes?: Readonly<Record<string, string>>;
   /** Success status; default 200 (204 when there is no response). */
   status?: number;
   handler(context: RouteContext<P, Q, B>): Promise<unknown>;

@@ -92,8 +92,8 @@ export function createApiServer(deps: ApiDeps, options: ApiServerOptions = {}): 
 
   registerLiveSocket(app, deps.bus ? deps : { ...deps, bus: new InProcessBus() }, options.live);
 
-  for (const route of options.routes ?? API_ROUTES) {
-    app.route({
+  const addRoute = (scope: FastifyInstance, route: ApiRoute) =>
+    scope.route({
       method: route.method,
       url: route.url,
       handler: async (request, reply) => {
@@ -103,8 +103,21 @@ export function createApiServer(deps: ApiDeps, options: ApiServerOptions = {}): 
         const body = parsePart(route.body, request.body, 'body');
         const result = await route.handler({ params, query, body, principal, deps, request, reply });
         if (result === undefined) return reply.code(route.status ?? 204).send();
-        return reply.code(route.status ?? 200).send(result);
+        // A handler may set its own success status (e.g. 206 for a byte range).
+        return reply.code(route.status ?? reply.statusCode).send(result);
       },
+    });
+  for (const route of options.routes ?? API_ROUTES) {
+    if (!route.consumes) {
+      addRoute(app, route);
+      continue;
+    }
+    // Uploads: the body stays an unread stream (in this route's own scope only), so that nobody's
+    // bytes are read before the access check and a large file goes to disk, never into memory.
+    void app.register(async (scope) => {
+      // Any type but JSON: the handler checks it against `consumes` (and names the ones it takes).
+      scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+      addRoute(scope, route);
     });
   }
   return app;

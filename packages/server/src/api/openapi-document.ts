@@ -57,6 +57,19 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES, versio
       'x-raqib-role': route.access,
       security: route.access === 'public' ? [] : [{ bearerToken: [] }, { sessionCookie: [] }],
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+      ...(route.consumes
+        ? {
+            requestBody: {
+              required: true,
+              content: Object.fromEntries(
+                Object.entries(route.consumes).map(([type, description]) => [
+                  type,
+                  { schema: { type: 'string', format: 'binary', description } },
+                ]),
+              ),
+            },
+          }
+        : {}),
       ...(route.body
         ? {
             requestBody: {

@@ -61,6 +61,10 @@ export class LiveBusSink implements Sink {
             }
           : null,
       zones: analysis.zones,
+      // The frame's telemetry (position, altitude, field of view, gimbal): the map draws the drone and
+      // its camera footprint from it with the same ground model as the pipeline.
+      pose: frame.pose ?? null,
+      gsdMPerPx: frame.gsdMPerPx ?? null,
     });
   }
 

@@ -305,7 +305,15 @@ export class ServeLive {
     };
     const notes = (note: string) => this.warnOnce(`${spec.id}:note:${note}`, `stream ${spec.id}: ${note}`);
     const stages: Stage[] = config.demo
-      ? [new GeoStage({ overrides: { gsdMPerPx: config.demo.gsdMPerPx }, onNote: notes }), config.demo.stage()]
+      ? [
+          // Pushed telemetry places the demo drone on the map (its scale stays the simulator's).
+          new GeoStage({
+            overrides: { gsdMPerPx: config.demo.gsdMPerPx },
+            livePose: (frame) => this.telemetry.poseForFrame(spec.id, frame),
+            onNote: notes,
+          }),
+          config.demo.stage(),
+        ]
       : [
           // Pushed telemetry (HTTP/MQTT): the latest sample at or before each frame gives its GSD and geo zones.
           new GeoStage({ livePose: (frame) => this.telemetry.poseForFrame(spec.id, frame), onNote: notes }),

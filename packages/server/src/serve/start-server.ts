@@ -88,6 +88,7 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
         liveStatus: (streamId) => live.apiStatus(streamId),
         telemetry: live.telemetry,
         secureCookies: config.server.secureCookies || https !== undefined,
+        dataDir: config.storage.dataDir,
       },
       {
         bodyLimitBytes: config.server.bodyLimitBytes,

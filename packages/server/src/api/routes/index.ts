@@ -2,6 +2,7 @@ import type { ApiRoute } from '../api-route.js';
 import { adminRoutes } from './admin-routes.js';
 import { alertRoutes } from './alert-routes.js';
 import { authRoutes } from './auth-routes.js';
+import { basemapRoutes } from './basemap-routes.js';
 import { eventRoutes } from './event-routes.js';
 import { healthRoutes } from './health-routes.js';
 import { readingRoutes } from './reading-routes.js';
@@ -15,6 +16,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...healthRoutes,
   ...authRoutes,
   ...eventRoutes,
+  ...basemapRoutes,
   ...streamRoutes,
   ...telemetryRoutes,
   ...streamDocumentRoutes,
