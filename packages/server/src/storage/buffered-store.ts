@@ -227,8 +227,12 @@ export class BufferedStore implements Store {
   /** Waits (up to `closeWaitMs`) for buffered writes, reports what could not be stored, closes the database. */
   async close(): Promise<void> {
     if (this.draining) {
-      const deadline = new Promise<'timeout'>((resolve) => setTimeout(resolve, this.options.closeWaitMs, 'timeout'));
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(resolve, this.options.closeWaitMs, 'timeout');
+      });
       const outcome = await Promise.race([this.draining.then(() => 'drained' as const), deadline]);
+      clearTimeout(timer);
       if (outcome === 'timeout') {
         this.options.log?.error(
           { lost: this.buffered() },
