@@ -137,6 +137,27 @@ describe.skipIf(!haveBrowser)('dashboard in Chromium against raqib serve --demo'
     );
   });
 
+  it('offers a viewer no alert action (the wall display reads, operators act)', async () => {
+    const api = await apiSession(server);
+    await api('POST', '/users', { username: 'wall', role: 'viewer', password: 'wall display passphrase' });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
+    try {
+      const viewer = await context.newPage();
+      await viewer.goto(`${server.url}/alerts`);
+      await viewer.fill('input[name=username]', 'wall');
+      await viewer.fill('input[name=password]', 'wall display passphrase');
+      await viewer.click('button[type=submit]');
+      await viewer.locator('[data-testid=alert-card]').first().waitFor({ timeout: 30_000 });
+      expect(await viewer.getByTestId('alert-ack').count()).toBe(0);
+      expect(await viewer.getByTestId('alert-resolve').count()).toBe(0);
+      // The same cards offer the actions to the admin's page.
+      await page.reload();
+      await page.locator('[data-testid=alert-card] [data-testid=alert-resolve]').first().waitFor({ timeout: 30_000 });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('in Arabic: right to left, and no untranslated text on any page', async () => {
     await page.getByTestId('language').selectOption('ar');
     expect(await page.getAttribute('html', 'dir')).toBe('rtl');
