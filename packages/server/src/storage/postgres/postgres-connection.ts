@@ -106,10 +106,13 @@ export class PostgresConnection {
     try {
       client = await this.pool.connect();
     } catch (error) {
-      const mapped = toStorageError(error, this.label);
-      throw new RaqibError(mapped.code, `${this.label}: cannot connect (${mapped.message}); is PostgreSQL running?`, {
-        cause: error,
-      });
+      const { code } = toStorageError(error, this.label);
+      const { message } = error as Error;
+      const hint =
+        code === 'STORAGE_UNAVAILABLE'
+          ? 'is PostgreSQL running, and are the host and port right?'
+          : 'check the user, database and password (RAQIB_POSTGRES_URL or PGPASSWORD)';
+      throw new RaqibError(code, `${this.label}: cannot connect (${message || code}); ${hint}`, { cause: error });
     }
     const detach = guardCheckedOut(client);
     let broken: Error | undefined;
