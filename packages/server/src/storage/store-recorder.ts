@@ -1,7 +1,10 @@
 import type { AlertEvent, FrameAnalysis } from '@raqib/core';
+import { moduleLogger } from '../logging/logger.js';
 import { ReadingDownsampler } from './reading-downsampler.js';
 import type { Store } from './store.js';
 import type { AlertRecord } from './store-records.js';
+
+const log = moduleLogger('store-recorder');
 
 /** Alerts read back at a stream's start; far more than a stream ever has open at once. */
 const OPEN_ALERTS_LIMIT = 1_000;
@@ -47,8 +50,15 @@ export class StoreRecorder {
    * AlertStage `openAlerts`) instead of raising the same incident again under a new id.
    */
   async openAlerts(): Promise<AlertRecord[]> {
-    const alerts = await this.store.listAlerts({ state: 'all', streamId: this.streamId, limit: OPEN_ALERTS_LIMIT });
-    return alerts.filter((alert) => alert.condition === 'active');
+    try {
+      const alerts = await this.store.listAlerts({ state: 'all', streamId: this.streamId, limit: OPEN_ALERTS_LIMIT });
+      return alerts.filter((alert) => alert.condition === 'active');
+    } catch (error) {
+      // A database that is down must not keep the stream from being analysed: it starts without
+      // them (an incident still on may then be raised again under a new id).
+      log.warn({ streamId: this.streamId, err: error }, 'open alerts not read back; the stream starts without them');
+      return [];
+    }
   }
 
   /** Alert listener: stores the event at its wall time. */
