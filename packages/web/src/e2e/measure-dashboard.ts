@@ -2,13 +2,16 @@
  * Measures the dashboard against a real `raqib serve --demo` in Debian's Chromium (the figures in
  * docs/dashboard.md): JS/CSS size (gzip) of the built app, time to interactive of the sign-in page
  * and of the live view, glass-to-glass delay of the live picture on loopback, and the browser's
- * main-thread CPU while the live view runs. Run: `npm run build && npm run bench:dashboard`.
+ * main-thread CPU while the live view runs with DRONES drones on screen (default 4: the demo drone
+ * and DRONES-1 RTMP push streams fed by ffmpeg with a looped still picture, PICTURE or a test
+ * pattern, analysed by the density model like any drone). Run: `npm run build && npm run bench:dashboard`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, DASHBOARD_INDEX, startDemoServer } from './serve-demo.js';
+import { apiSession, CHROMIUM, DASHBOARD_INDEX, startDemoServer } from './serve-demo.js';
 
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -31,7 +34,46 @@ for (const file of readdirSync(assets)) {
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 const measureS = Number(process.env.MEASURE_S ?? 20);
+const drones = Number(process.env.DRONES ?? 4);
 const server = await startDemoServer();
+const pushers: ChildProcess[] = [];
+if (drones > 1) {
+  if (!server.rtmpBase) throw new Error('the RTMP ingest did not start (nginx): cannot add drones');
+  const api = await apiSession(server);
+  const picture = process.env.PICTURE;
+  for (let i = 1; i < drones; i++) {
+    const id = `drone-${i}`;
+    await api('POST', '/streams', { id, eventId: 'demo', name: `Drone ${i}` });
+    const { publishKey } = await api<{ publishKey: string }>('POST', `/streams/${id}/publish-key`);
+    const input =
+      picture && existsSync(picture)
+        ? ['-re', '-loop', '1', '-framerate', '10', '-i', picture, '-vf', 'scale=960:540']
+        : ['-re', '-f', 'lavfi', '-i', 'testsrc2=size=960x540:rate=10'];
+    const ffmpeg = spawn(
+      'ffmpeg',
+      [
+        '-loglevel',
+        'error',
+        ...input,
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-tune',
+        'zerolatency',
+        '-pix_fmt',
+        'yuv420p',
+        '-g',
+        '10',
+        '-f',
+        'flv',
+        `${server.rtmpBase}${publishKey}`,
+      ],
+      { stdio: 'ignore' },
+    );
+    pushers.push(ffmpeg);
+  }
+}
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   args: ['--no-sandbox', '--disable-dev-shm-usage', '--mute-audio'],
@@ -49,6 +91,19 @@ try {
   await page.click('button[type=submit]');
   await page.waitForFunction(() => document.querySelector('[data-testid=picture]')?.getAttribute('data-seq'));
   const liveReadyMs = (await page.evaluate(() => performance.now())) - clickedAt;
+  // Every drone's tile shows a picture before measuring (push streams start at their first publish).
+  await page
+    .waitForFunction((n) => document.querySelectorAll('.drone-tile img').length >= n, drones, {
+      timeout: 120_000,
+      polling: 500,
+    })
+    .catch(async () => {
+      await page.reload();
+      await page.waitForFunction((n) => document.querySelectorAll('.drone-tile img').length >= n, drones, {
+        timeout: 60_000,
+        polling: 500,
+      });
+    });
 
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -65,7 +120,7 @@ try {
   const samples = await page.evaluate(
     () => (window as unknown as { raqibMetrics: { glassToGlassMs: number[] } }).raqibMetrics.glassToGlassMs,
   );
-  const tiles = await page.locator('[data-testid^=tile-count-]').count();
+  const tiles = await page.locator('.drone-tile img').count();
   process.stdout.write(
     JSON.stringify(
       {
@@ -82,6 +137,7 @@ try {
     ) + '\n',
   );
 } finally {
+  for (const pusher of pushers) pusher.kill('SIGTERM');
   await browser.close();
   await server.stop();
 }

@@ -10,6 +10,8 @@ export const DASHBOARD_INDEX = join(ROOT, 'packages/web/dist/index.html');
 
 export interface DemoServer {
   url: string;
+  /** `rtmp://host:port/live/` of the ingest, or null when nginx did not start. */
+  rtmpBase: string | null;
   username: string;
   password: string;
   stop(): Promise<void>;
@@ -38,8 +40,12 @@ export async function startDemoServer(): Promise<DemoServer> {
     });
     void exited.then(() => fail(new Error(`raqib serve exited before listening: ${stderr}`)));
   });
+  // The ingest's line comes right after the listening one (or a warning that it did not start).
+  await new Promise((done) => setTimeout(done, 500));
+  const rtmp = /RTMP ingest on (rtmp:\/\/\S+\/live\/)/.exec(stderr);
   return {
     url,
+    rtmpBase: rtmp ? rtmp[1]! : null,
     username: 'admin',
     password,
     async stop() {

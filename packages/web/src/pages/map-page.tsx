@@ -1,11 +1,7 @@
-import { t } from '../i18n/i18n.js';
+import { lazyPage } from '../lazy-page.js';
 
-/** Placeholder: the map page is built on this scaffold by its own change (see docs/dashboard.md). */
-export function MapPage() {
-  return (
-    <section class="page" aria-labelledby="page-title">
-      <h1 id="page-title">{t('map.title')}</h1>
-      <p class="muted">{t('map.placeholder')}</p>
-    </section>
-  );
-}
+/**
+ * The event map. Its code (MapLibre GL, ~250 KB gzip, and the PMTiles reader) is a chunk of its own,
+ * loaded on the first visit, so that the live view and the sign-in page do not carry it.
+ */
+export const MapPage = lazyPage(() => import('../map/event-map-page.js').then((m) => m.EventMapPage));
