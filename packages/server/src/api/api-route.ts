@@ -13,6 +13,8 @@ export interface StreamLiveStatus {
   fps: number | null;
   lastFrameAtMs: number | null;
   skippedFrames: number;
+  /** Frames whose analysis failed and were skipped (the stream went on). */
+  failedFrames: number;
   /** The stream's live telemetry (samples, frames with a pose, stale), once it has analysed a frame or received a sample. */
   telemetry?: LiveTelemetryHealth;
   /** Alert events handed to the notifiers for this stream, and those dead-lettered. */

@@ -152,6 +152,7 @@ export class ServeLive {
       fps: status ? status.fps : null,
       lastFrameAtMs: status ? status.lastFrameAt : null,
       skippedFrames: status ? status.skippedFrames : 0,
+      failedFrames: status ? status.failedFrames : 0,
       ...(telemetry ? { telemetry } : {}),
       ...(notifications ? { notifications } : {}),
     };

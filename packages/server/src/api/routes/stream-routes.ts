@@ -35,6 +35,9 @@ const streamSchema = z.object({
   fps: z.number().nullable().describe('Analysed frames per second now; null when not running.'),
   lastFrameAt: z.string().nullable().describe('ISO 8601 time of the last analysed frame.'),
   skippedFrames: z.number().describe('Frames dropped because analysis was busy (latest frame wins).'),
+  failedFrames: z
+    .number()
+    .describe('Frames whose analysis failed (an inference error) and were skipped; 10 in a row restart the stream.'),
   telemetry: z
     .object({
       samples: z.number().describe('Live telemetry samples accepted (HTTP or MQTT).'),
@@ -84,6 +87,7 @@ function streamView(stream: StreamRecord, deps: ApiDeps) {
     fps: live?.fps ?? null,
     lastFrameAt: live?.lastFrameAtMs != null ? new Date(live.lastFrameAtMs).toISOString() : null,
     skippedFrames: live?.skippedFrames ?? 0,
+    failedFrames: live?.failedFrames ?? 0,
     telemetry: live?.telemetry ?? null,
     notifications: live?.notifications ?? null,
   };
