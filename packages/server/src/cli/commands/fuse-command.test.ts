@@ -124,5 +124,16 @@ describe('raqib fuse', () => {
     expect(await main(['fuse', '--drones', join(dir, 'bad.yaml')], run.io)).not.toBe(0);
     expect(run.err()).toMatch(/bad\.yaml: drones\.0\.frameSize: expected WxH/);
     expect(run.err()).toMatch(/bad\.yaml: drones\.0\.telemetry: Required/);
+
+    const drone = (id: string) =>
+      `  - id: ${id}\n    points: a.csv\n    telemetry: a.SRT\n    frameSize: 1920x1080\n    fps: 2\n`;
+    writeFileSync(join(dir, 'twice.yaml'), `drones:\n${drone('a')}${drone('a')}`);
+    const twice = capture();
+    expect(await main(['fuse', '--drones', join(dir, 'twice.yaml')], twice.io)).not.toBe(0);
+    expect(twice.err()).toMatch(/twice\.yaml: drones\.1\.id: "a" is used twice/);
+    writeFileSync(join(dir, 'typo.yaml'), `drone:\n${drone('a')}`);
+    const typo = capture();
+    expect(await main(['fuse', '--drones', join(dir, 'typo.yaml')], typo.io)).not.toBe(0);
+    expect(typo.err()).toMatch(/typo\.yaml: .*[Uu]nrecognized key.*drone/);
   });
 });
