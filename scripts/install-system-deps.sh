@@ -7,12 +7,14 @@
 #            fonts-dejavu-core (Latin and Arabic glyphs for those PDFs: Debian's chromium brings no font)
 #            postgresql (PostgreSQL 15 for storage.postgres; the tests start their own throw-away server from
 #            /usr/lib/postgresql/15/bin, as the postgres user when run as root)
+#            nats-server (NATS with JetStream for scale-out: the bus, stream leases and the store writer; the tests
+#            start their own throw-away server on free loopback ports)
 #   build: g++, make, python3 (node-gyp compiles better-sqlite3 when no prebuilt binary can be downloaded;
 #          see scripts/native-build-env.sh); openssl (self-signed certificates for the TLS tests)
 #   training (optional, RAQIB_TRAINING=1): PyTorch and friends from Debian, run with /usr/bin/python3
 set -euo pipefail
 
-runtime_pkgs=(ffmpeg mosquitto nginx libnginx-mod-rtmp chromium fonts-dejavu-core postgresql g++ make python3 openssl)
+runtime_pkgs=(ffmpeg mosquitto nginx libnginx-mod-rtmp chromium fonts-dejavu-core postgresql nats-server g++ make python3 openssl)
 training_pkgs=(python3-torch python3-torchvision python3-onnx python3-numpy python3-scipy python3-pil libopenblas0-pthread)
 
 wanted=("${runtime_pkgs[@]}")

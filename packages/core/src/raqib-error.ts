@@ -37,6 +37,12 @@ export type RaqibErrorCode =
   | 'RATE_LIMITED'
   /** The audit log's hash chain does not verify (a row was changed, removed or inserted). */
   | 'AUDIT_CHAIN_BROKEN'
+  /** The message bus (NATS) cannot be reached right now (down, restarting, network); retry later. */
+  | 'BUS_UNAVAILABLE'
+  /** The message bus (NATS) refused this client's credentials (user/password, nkey, creds file). */
+  | 'BUS_AUTH_FAILED'
+  /** The message bus answered with an error (stream or bucket config, a publish not acknowledged). */
+  | 'BUS_FAILED'
   | 'USAGE';
 
 /**
