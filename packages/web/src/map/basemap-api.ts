@@ -59,12 +59,14 @@ export async function uploadBasemap(eventId: string, file: Blob & { name: string
     body: file,
   });
   const payload = (await response.json().catch(() => null)) as
-    | (Basemap & { error?: undefined })
-    | { error?: { code: string; message: string } }
-    | null;
+    (Basemap & { error?: undefined }) | { error?: { code: string; message: string } } | null;
   if (!response.ok) {
     const error = payload?.error;
-    throw new ApiError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? response.statusText);
+    throw new ApiError(
+      response.status,
+      error?.code ?? `HTTP_${response.status}`,
+      error?.message ?? response.statusText,
+    );
   }
   return payload as Basemap;
 }

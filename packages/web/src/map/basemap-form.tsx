@@ -73,7 +73,9 @@ export function BasemapForm({
                   value={corners[i]![axis]}
                   onInput={(e) => {
                     const value = (e.currentTarget as HTMLInputElement).value;
-                    setCorners((all) => all.map((pair, j) => (j === i ? pair.map((v, k) => (k === axis ? value : v)) : pair)));
+                    setCorners((all) =>
+                      all.map((pair, j) => (j === i ? pair.map((v, k) => (k === axis ? value : v)) : pair)),
+                    );
                   }}
                 />
               ))}
@@ -87,7 +89,11 @@ export function BasemapForm({
         {busy ? t('map.uploading') : t('map.upload')}
       </button>
       {message ? (
-        <p role={message.error ? 'alert' : 'status'} class={message.error ? 'form-error' : 'muted'} data-testid="basemap-message">
+        <p
+          role={message.error ? 'alert' : 'status'}
+          class={message.error ? 'form-error' : 'muted'}
+          data-testid="basemap-message"
+        >
           {message.text}
         </p>
       ) : null}

@@ -133,7 +133,14 @@ function addOverlays(map: maplibregl.Map): void {
     source: 'zones',
     paint: {
       'line-color': ['case', ['boolean', ['get', 'selected'], false], '#ffffff', ['get', 'colour']],
-      'line-width': ['case', ['==', ['geometry-type'], 'LineString'], 5, ['boolean', ['get', 'selected'], false], 3, 1.5],
+      'line-width': [
+        'case',
+        ['==', ['geometry-type'], 'LineString'],
+        5,
+        ['boolean', ['get', 'selected'], false],
+        3,
+        1.5,
+      ],
     },
   });
   map.addLayer({
@@ -147,13 +154,19 @@ function addOverlays(map: maplibregl.Map): void {
     type: 'circle',
     source: 'sketch',
     filter: ['==', ['geometry-type'], 'Point'],
-    paint: { 'circle-radius': 4, 'circle-color': '#ffffff', 'circle-stroke-color': '#000000', 'circle-stroke-width': 1 },
+    paint: {
+      'circle-radius': 4,
+      'circle-color': '#ffffff',
+      'circle-stroke-color': '#000000',
+      'circle-stroke-width': 1,
+    },
   });
 }
 
 function sketchGeoJson(sketch: MapSketch | null | undefined): FeatureCollection {
   if (!sketch || sketch.vertices.length === 0) return EMPTY;
-  const ring = sketch.kind === 'area' && sketch.vertices.length > 2 ? [...sketch.vertices, sketch.vertices[0]!] : sketch.vertices;
+  const ring =
+    sketch.kind === 'area' && sketch.vertices.length > 2 ? [...sketch.vertices, sketch.vertices[0]!] : sketch.vertices;
   return {
     type: 'FeatureCollection',
     features: [
@@ -275,7 +288,9 @@ export function MapView(props: MapViewProps) {
             .queryRenderedFeatures({ layers: ['zones-fill'] })
             .map((f) => `${String(f.properties?.['zoneId'])}:${String(f.properties?.['level'] ?? '-')}`);
           element.dataset['renderedZones'] = [...new Set(drawn)].sort().join(' ');
-          element.dataset['basemapLoaded'] = String(Boolean(current.getSource('base')) && current.isSourceLoaded('base'));
+          element.dataset['basemapLoaded'] = String(
+            Boolean(current.getSource('base')) && current.isSourceLoaded('base'),
+          );
         });
         current.on('error', (event) => {
           // A missing tile or image is shown as a gap; say why once in the status line.

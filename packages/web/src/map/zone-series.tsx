@@ -43,7 +43,9 @@ export function ZoneSeries({ streamId, zoneId }: { streamId: string; zoneId: str
         <TimeChart
           title={t('map.densitySeries')}
           timesMs={times}
-          series={[{ label: t('charts.density'), color: '#ff9a52', values: data.buckets.map((b) => b.densityPerM2Mean) }]}
+          series={[
+            { label: t('charts.density'), color: '#ff9a52', values: data.buckets.map((b) => b.densityPerM2Mean) },
+          ]}
           fractionDigits={2}
         />
       ) : null}

@@ -1,11 +1,7 @@
-import { t } from '../i18n/i18n.js';
+import { lazyPage } from '../lazy-page.js';
 
-/** Placeholder: the zones page is built on this scaffold by its own change (see docs/dashboard.md). */
-export function ZonesPage() {
-  return (
-    <section class="page" aria-labelledby="page-title">
-      <h1 id="page-title">{t('zones.title')}</h1>
-      <p class="muted">{t('zones.placeholder')}</p>
-    </section>
-  );
-}
+/**
+ * The zones and rules editor, loaded on first visit: its map mode shares MapLibre's chunk with the
+ * map page, and the rule defaults come from core.
+ */
+export const ZonesPage = lazyPage(() => import('../zones/zones-editor-page.js').then((m) => m.ZonesEditorPage));

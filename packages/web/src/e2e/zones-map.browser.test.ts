@@ -1,0 +1,201 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approachGeoZone, PLAN_CORNERS, pushDemoTelemetry, sitePlanPng } from './demo-site.js';
+import { apiSession, CHROMIUM, startDemoServer, type DemoServer } from './serve-demo.js';
+
+const haveBrowser = existsSync(CHROMIUM);
+if (!haveBrowser && process.env.CI) throw new Error(`${CHROMIUM} missing: run scripts/install-system-deps.sh`);
+
+type Call = Awaited<ReturnType<typeof apiSession>>;
+interface StoredZones {
+  document: { features: { properties: Record<string, unknown>; geometry: { type: string; coordinates: unknown } }[] };
+}
+
+/**
+ * The zones editor and the map in Chromium against a real `raqib serve --demo`: a zone drawn on the
+ * drone's frame (mouse and keyboard) is saved and gets readings; the server's validation message is
+ * shown as the API gives it; the map shows an uploaded PNG site plan, the drone, and a geo zone
+ * shaded by its density level.
+ */
+describe.skipIf(!haveBrowser)('zones editor and map in Chromium against raqib serve --demo', () => {
+  let server: DemoServer;
+  let browser: Browser;
+  let page: Page;
+  let call: Call;
+  let stopTelemetry = () => {};
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    server = await startDemoServer();
+    call = await apiSession(server);
+    stopTelemetry = pushDemoTelemetry(call);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--mute-audio', '--enable-unsafe-swiftshader'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${server.url}/zones`);
+    await page.fill('input[name=username]', server.username);
+    await page.fill('input[name=password]', server.password);
+    await page.click('button[type=submit]');
+  });
+
+  afterAll(async () => {
+    stopTelemetry();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('draws an area on the frame, saves it, and its readings appear', async () => {
+    const surface = page.getByTestId('frame-surface');
+    await expect.poll(() => surface.getAttribute('data-has-still'), { timeout: 20_000 }).toBe('true');
+    await page.getByTestId('draw-area').click();
+    // Three corners by mouse, the fourth by keyboard (the cross starts at the centre), Enter closes.
+    const box = (await surface.boundingBox())!;
+    for (const [x, y] of [
+      [0.4, 0.3],
+      [0.7, 0.3],
+      [0.7, 0.7],
+    ] as const) {
+      await page.mouse.click(box.x + x * box.width, box.y + y * box.height);
+    }
+    await surface.focus();
+    for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowLeft'); // 0.5 -> 0.4
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown'); // 0.5 -> 0.54
+    await page.keyboard.press('Shift+ArrowDown'); // -> 0.59
+    await page.keyboard.press('Shift+ArrowDown'); // -> 0.64
+    await page.keyboard.press('Shift+ArrowDown'); // -> 0.69
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Enter');
+
+    const properties = page.getByTestId('zone-properties');
+    await properties.locator('input[name=zone-id]').fill('e2e-area');
+    await properties.locator('select[name=zone-kind]').selectOption('queue');
+    await properties.locator('input[name=zone-capacity]').fill('-5');
+    await page.getByTestId('save-zones').click();
+    // The server's message, word for word as the API gives it for the same file.
+    const shown = (await page.getByTestId('zones-message').textContent()) ?? '';
+    const stored = await call<StoredZones>('GET', '/streams/demo-drone/zones');
+    const attempt = {
+      type: 'FeatureCollection',
+      features: [
+        ...stored.document.features,
+        {
+          type: 'Feature',
+          properties: { id: 'e2e-area', kind: 'queue', capacity: -5 },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [0.4, 0.3],
+                [0.7, 0.3],
+                [0.7, 0.7],
+                [0.4, 0.69],
+                [0.4, 0.3],
+              ],
+            ],
+          },
+        },
+      ],
+    };
+    const refused = await call('PUT', '/streams/demo-drone/zones', attempt).then(
+      () => '',
+      (error: Error) => error.message,
+    );
+    const apiMessage = (JSON.parse(refused.replace(/^PUT \S+: 400 /, '')) as { error: { message: string } }).error
+      .message;
+    expect(shown).toBe(apiMessage);
+    expect(shown).toMatch(/capacity/);
+
+    await properties.locator('input[name=zone-capacity]').fill('50');
+    await properties.locator('input[name=zone-capacity]').press('Tab');
+    await page.getByTestId('save-zones').click();
+    await expect.poll(() => page.getByTestId('zones-message').textContent()).toMatch(/^Zones saved/);
+
+    const saved = await call<StoredZones>('GET', '/streams/demo-drone/zones');
+    const zone = saved.document.features.find((f) => f.properties['id'] === 'e2e-area');
+    expect(zone?.properties).toEqual({ id: 'e2e-area', kind: 'queue', capacity: 50 });
+    const ring = (zone?.geometry.coordinates as number[][][])[0]!;
+    expect(ring).toHaveLength(5);
+    expect(ring[0]).toEqual(ring[4]);
+    expect(ring[0]![0]).toBeCloseTo(0.4, 2);
+    expect(ring[3]![0]).toBeCloseTo(0.4, 5);
+    expect(ring[3]![1]).toBeCloseTo(0.69, 5);
+
+    // The stream restarts with the new zone within 2 s; its 1 s readings follow.
+    await expect
+      .poll(
+        async () =>
+          (
+            await call<{ buckets: { countMean: number }[] }>(
+              'GET',
+              '/streams/demo-drone/readings?zone=e2e-area&resolution=1s',
+            )
+          ).buckets.length,
+        { timeout: 20_000, interval: 1000 },
+      )
+      .toBeGreaterThan(0);
+  });
+
+  it('edits a rule threshold with the default shown; the server refuses a wrong one in its own words', async () => {
+    const input = page.locator(
+      '[data-testid=rules-editor] tr[data-rule=density] input[data-path="density.warning.raise"]',
+    );
+    await page.locator('[data-testid=rules-editor] select').first().selectOption('e2e-area');
+    // A queue's default (Still's standing ladder) is the placeholder.
+    expect(await input.getAttribute('placeholder')).toBe('3.5');
+    await input.fill('high');
+    await input.press('Tab');
+    await page.getByTestId('save-rules').click();
+    const shown = (await page.getByTestId('rules-message').textContent()) ?? '';
+    expect(shown).toMatch(/zones\.e2e-area\.density\.warning\.raise/);
+    await input.fill('4');
+    await input.press('Tab');
+    await page.getByTestId('save-rules').click();
+    await expect.poll(() => page.getByTestId('rules-message').textContent()).toBe('Rules saved.');
+    const rules = await call<{ document: { zones: Record<string, unknown> } }>('GET', '/streams/demo-drone/rules');
+    expect(rules.document.zones['e2e-area']).toEqual({ density: { warning: { raise: 4 } } });
+  });
+
+  it('shows the map with an uploaded PNG site plan, the drone and a geo zone shaded by its level', async () => {
+    const stored = await call<StoredZones>('GET', '/streams/demo-drone/zones');
+    await call('PUT', '/streams/demo-drone/zones', {
+      type: 'FeatureCollection',
+      features: [...stored.document.features, approachGeoZone()],
+    });
+    await page.goto(`${server.url}/map`);
+    // Uploaded through the map page's form, as an operator would.
+    const form = page.getByTestId('basemap-form');
+    await form.locator('input[type=file]').setInputFiles({
+      name: 'site-plan.png',
+      mimeType: 'image/png',
+      buffer: await sitePlanPng(),
+    });
+    const corners = ['topLeft', 'topRight', 'bottomRight', 'bottomLeft'];
+    for (const [i, corner] of corners.entries()) {
+      await form.locator(`input[name=${corner}-lng]`).fill(String(PLAN_CORNERS[i]![0]));
+      await form.locator(`input[name=${corner}-lat]`).fill(String(PLAN_CORNERS[i]![1]));
+    }
+    await form.locator('button[type=submit]').click();
+    await expect.poll(() => page.getByTestId('basemap-message').textContent()).toBe('Base map saved.');
+    const basemap = await call<{ kind: string; corners: number[][] }>('GET', '/events/demo/basemap');
+    expect(basemap.kind).toBe('image');
+    expect(basemap.corners).toEqual(PLAN_CORNERS);
+
+    const map = page.getByTestId('map');
+    await expect.poll(() => map.getAttribute('data-basemap'), { timeout: 10_000 }).toBe('image');
+    await expect.poll(() => map.getAttribute('data-basemap-loaded'), { timeout: 15_000 }).toBe('true');
+    // Read back from the renderer: the geo zone is drawn with a Fruin level (not the grey "no data").
+    await expect
+      .poll(() => map.getAttribute('data-rendered-zones'), { timeout: 20_000, interval: 500 })
+      .toMatch(/plaza-geo:[A-F]/);
+    await page.getByTestId('drone-marker').first().waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid=map-zone][data-zone=plaza-geo]').click();
+    await expect
+      .poll(async () => Number(await page.getByTestId('zone-series').getAttribute('data-points')), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    expect(pageErrors).toEqual([]);
+  });
+});
