@@ -2,34 +2,11 @@ import { defaultRuleSettings, RULE_IDS, type AlertSeverity, type RuleId } from '
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Data } from '../components/trans.js';
 import { formatNumber, t } from '../i18n/i18n.js';
+import { objectAt, setAt } from './rules-editor-state.js';
 import { ZONE_KINDS, type ZoneKind } from './zone-features.js';
 
 export type RulesDocument = Record<string, unknown>;
-type Json = Record<string, unknown>;
 const SEVERITIES: readonly AlertSeverity[] = ['info', 'warning', 'danger', 'critical'];
-
-const objectAt = (root: Json, path: readonly string[]): Json | undefined =>
-  path.reduce<Json | undefined>((node, key) => {
-    const next = node?.[key];
-    return next && typeof next === 'object' && !Array.isArray(next) ? (next as Json) : undefined;
-  }, root);
-
-/** `root` with `value` at `path` (undefined removes it, and objects left empty with it). */
-export function setAt(root: Json, path: readonly string[], value: unknown): Json {
-  const [key, ...rest] = path;
-  if (key === undefined) return root;
-  const copy: Json = { ...root };
-  if (rest.length === 0) {
-    if (value === undefined) delete copy[key];
-    else copy[key] = value;
-    return copy;
-  }
-  const child = setAt(objectAt(root, [key]) ?? {}, rest, value);
-  if (Object.keys(child).length === 0) delete copy[key];
-  else copy[key] = child;
-  return copy;
-}
-
 /**
  * The alert rules of one zone (admin only), with the built-in defaults of its kind shown as
  * placeholders: a value typed here becomes a `zones.<id>` override of the rules document
