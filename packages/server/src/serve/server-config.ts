@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { natsConfigSchema } from '../bus/nats/nats-config-schema.js';
 import { notifyConfigSchema, notifyPolicyProblems } from '../notify/notify-config-schema.js';
 import { postgresConfigSchema } from '../storage/postgres/postgres-config-schema.js';
 import { DEFAULT_RETENTION } from '../storage/retention-policy.js';
@@ -190,6 +191,9 @@ export const serverConfigSchema = z
       .default({}),
     telemetry: telemetrySection,
     notify: notifySection,
+    nats: natsConfigSchema
+      .optional()
+      .describe('NATS JetStream shared by scale-out nodes (docs/scale.md); absent: one process, no broker.'),
   })
   .strict();
 
