@@ -192,6 +192,9 @@ describe.skipIf(!haveBrowser)('zones editor and map in Chromium against raqib se
       .poll(() => map.getAttribute('data-rendered-zones'), { timeout: 20_000, interval: 500 })
       .toMatch(/plaza-geo:[A-F]/);
     await page.getByTestId('drone-marker').first().waitFor({ timeout: 10_000 });
+    // Scale bar and coordinates (of the centre, or under the pointer) in the interface's language.
+    expect(await page.getByTestId('map-scale').textContent()).toMatch(/^\d+ k?m$/);
+    expect(await page.getByTestId('map-coords').textContent()).toMatch(/^21\.41\d*° N, 39\.89\d*° E$/);
     await page.locator('[data-testid=map-zone][data-zone=plaza-geo]').click();
     await expect
       .poll(async () => Number(await page.getByTestId('zone-series').getAttribute('data-points')), { timeout: 15_000 })

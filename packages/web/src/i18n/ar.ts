@@ -176,7 +176,7 @@ export const ar: Messages = {
     canvasLabel: 'خريطة الحدث: الأسهم لتحريكها، و+ و- للتكبير والتصغير',
     metres: '{{value}} م',
     kilometres: '{{value}} كم',
-    coordinates: '{{lat}}° {{ns}}، {{lng}}° {{ew}}',
+    coordinates: '{{lat}}° {{northSouth}}، {{lon}}° {{eastWest}}',
     north: 'شمالًا',
     south: 'جنوبًا',
     east: 'شرقًا',

@@ -175,7 +175,7 @@ export const en = {
     canvasLabel: 'Event map: arrow keys move it, + and - zoom',
     metres: '{{value}} m',
     kilometres: '{{value}} km',
-    coordinates: '{{lat}}° {{ns}}, {{lng}}° {{ew}}',
+    coordinates: '{{lat}}° {{northSouth}}, {{lon}}° {{eastWest}}',
     north: 'N',
     south: 'S',
     east: 'E',

@@ -176,7 +176,7 @@ export const fr: Messages = {
     canvasLabel: "Carte de l'événement : flèches pour la déplacer, + et - pour zoomer",
     metres: '{{value}} m',
     kilometres: '{{value}} km',
-    coordinates: '{{lat}}° {{ns}}, {{lng}}° {{ew}}',
+    coordinates: '{{lat}}° {{northSouth}}, {{lon}}° {{eastWest}}',
     north: 'N',
     south: 'S',
     east: 'E',

@@ -407,9 +407,10 @@ export function MapView(props: MapViewProps) {
           <span class="map-coords" data-testid="map-coords">
             {t('map.coordinates', {
               lat: formatNumber(Math.abs(shown[1]), 6),
-              lng: formatNumber(Math.abs(shown[0]), 6),
-              ns: shown[1] >= 0 ? t('map.north') : t('map.south'),
-              ew: shown[0] >= 0 ? t('map.east') : t('map.west'),
+              // Not `lng` or `ns`: i18next reads those options as the language and the namespace.
+              lon: formatNumber(Math.abs(shown[0]), 6),
+              northSouth: shown[1] >= 0 ? t('map.north') : t('map.south'),
+              eastWest: shown[0] >= 0 ? t('map.east') : t('map.west'),
             })}
           </span>
         ) : null}
