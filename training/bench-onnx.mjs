@@ -1,7 +1,8 @@
 // Latency of ONNX density models in onnxruntime-node (graph optimisation "all"), side by side in one run.
 // usage: node training/bench-onnx.mjs MODEL.onnx [MODEL2.onnx ...] [threads=2] [H=544] [W=960] [runs=20]
 //        [--optimized DIR] (also write each model as onnxruntime optimised it, to see what it fused)
-// With several models the runs are interleaved (model 1, model 2, ..., model 1, ...) so that a load change
+// medianCpuMs: CPU time of the process (all its threads) per run: on a shared machine it moves much less with
+// the other jobs than the wall time does. With several models the runs are interleaved (model 1, model 2, ..., model 1, ...) so that a load change
 // on a shared machine hits every model alike. onnxruntime-node is the repository's (node_modules), or the
 // one in ORT_DIR when set.
 import { createRequire } from 'module';
@@ -24,14 +25,18 @@ const data = new Float32Array(3 * H * W);
 for (let i = 0; i < data.length; i++) data[i] = (i * 7919) % 256;
 const feeds = { image: new ort.Tensor('float32', data, [1, 3, +H, +W]) };
 const times = files.map(() => []);
+const cpu = files.map(() => []);
 const sums = [];
 const dims = [];
 for (const s of sessions) for (let i = 0; i < 3; i++) await s.run(feeds);
 for (let i = 0; i < +runs; i++) {
   for (const [k, s] of sessions.entries()) {
     const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     const out = await s.run(feeds);
+    const c = process.cpuUsage(c0);
     times[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
+    cpu[k].push((c.user + c.system) / 1e3);
     let sum = 0;
     for (const v of out.density.data) sum += v;
     sums[k] = sum;
@@ -40,5 +45,6 @@ for (let i = 0; i < +runs; i++) {
 }
 for (const [k, file] of files.entries()) {
   const t = times[k].sort((a, b) => a - b);
-  console.log(JSON.stringify({ file, threads: +threads, H: +H, W: +W, runs: +runs, outDims: dims[k], sum: +sums[k].toFixed(3), medianMs: +t[t.length >> 1].toFixed(1), minMs: +t[0].toFixed(1) }));
+  const c = cpu[k].sort((a, b) => a - b);
+  console.log(JSON.stringify({ file, threads: +threads, H: +H, W: +W, runs: +runs, outDims: dims[k], sum: +sums[k].toFixed(3), medianMs: +t[t.length >> 1].toFixed(1), minMs: +t[0].toFixed(1), medianCpuMs: +c[c.length >> 1].toFixed(1) }));
 }

@@ -3,7 +3,7 @@
 // SPEC: {"model": "augmented.onnx" (the tensors to measure are graph outputs), "tensors": [names],
 //        "images": [{"path": raw RGB uint8 HxWx3 file, "w": W, "h": H}] (W, H multiples of 32),
 //        "bins": 2048, "threads": 2}
-// OUT: per tensor {min, max, n, pos: {range, hist}, neg: {range, hist}}: histograms of x >= 0 and of -x > 0
+// OUT: per tensor {min, max, n, chMean, pos: {range, hist}, neg: {range, hist}}: histograms of x >= 0 and of -x > 0
 // over [0, range) with `bins` bins; range is a power of two that doubles (merging bin pairs) whenever a
 // larger value arrives, so one pass over the images gives exact-to-a-bin histograms (no second pass to
 // learn the range first).
@@ -35,7 +35,7 @@ function grow(side, maxValue) {
 }
 
 const stats = Object.fromEntries(
-  spec.tensors.map((t) => [t, { min: Infinity, max: -Infinity, n: 0, pos: newSide(), neg: newSide() }]),
+  spec.tensors.map((t) => [t, { min: Infinity, max: -Infinity, n: 0, pos: newSide(), neg: newSide(), chSum: null, chN: 0 }]),
 );
 
 const session = await ort.InferenceSession.create(spec.model, {
@@ -68,6 +68,16 @@ for (const [k, im] of spec.images.entries()) {
     s.min = Math.min(s.min, lo);
     s.max = Math.max(s.max, hi);
     s.n += d.length;
+    // per-channel sums of the NCHW tensor (quantize.py's bias correction needs each channel's mean)
+    const [, c = 1] = out[name].dims;
+    const plane = d.length / c;
+    s.chSum ??= new Float64Array(c);
+    for (let ch = 0; ch < c; ch++) {
+      let sum = 0;
+      for (let i = ch * plane; i < (ch + 1) * plane; i++) sum += d[i];
+      s.chSum[ch] += sum;
+    }
+    s.chN += plane;
     if (hi >= 0) grow(s.pos, hi);
     if (lo < 0) grow(s.neg, -lo);
     const ph = s.pos.hist;
@@ -89,6 +99,7 @@ for (const [name, s] of Object.entries(stats)) {
     min: s.min,
     max: s.max,
     n: s.n,
+    chMean: Array.from(s.chSum ?? [], (v) => v / s.chN),
     pos: { range: s.pos.range, hist: Array.from(s.pos.hist) },
     neg: { range: s.neg.range, hist: Array.from(s.neg.hist) },
   };

@@ -1,7 +1,10 @@
 """Static int8 QDQ quantisation of the density model, without onnxruntime's Python tools.
 
 usage: /usr/bin/python3 training/quantize.py SRC.onnx DST.onnx [--calib-n 16] [--method percentile]
-       [--percentile 99.999] [--act-type uint8] [--weight-bits 8] [--fp32-first] [--stats FILE]
+       [--percentile 99.999] [--act-type uint8|int8] [--weight-bits 8|7] [--bias-correction]
+       [--fp32 head|PREFIX,...] [--fp32-first] [--stats FILE]
+The variants measured, and why none ships yet: training/EXPERIMENTS.md, section "int8". The most accurate so far:
+  --act-type int8 --bias-correction --fp32 /backbone/l00   (trunk layers l000-l009, strides 2-4, stay fp32)
 
 1. Calibration, on TRAINING images only: --calib-n seeded images from each of ShanghaiTech A and B
    (the train part of training/val-split.json) and VisDrone-person train; whole images, or a seeded
@@ -23,7 +26,10 @@ usage: /usr/bin/python3 training/quantize.py SRC.onnx DST.onnx [--calib-n 16] [-
    Quantised ops: Conv, Add, Concat, Resize. Kept fp32: the input normalisation (Mul, Sub), the output
    convolution and Abs (the density values are tiny and their sum over thousands of cells is the count:
    8 bits there would round most of them to 0), and with --fp32-first the first convolution.
+4. --bias-correction: each quantised conv's bias absorbs the mean output shift of its weight rounding,
+   sum((w_q - w) * E[x]) per output channel, E[x] per input channel measured on the calibration images.
 The graph is checked with onnx.checker; load it in onnxruntime-node (bench-onnx.mjs, raqib eval) to use it.
+Accuracy of a quantised model against its source: training/eval_onnx.py SRC.onnx DST.onnx.
 """
 import argparse
 import hashlib
@@ -41,6 +47,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 QUANT_OPS = ('Conv', 'Add', 'Concat', 'Resize')
 ACT_FUSABLE = ('Relu', 'Clip')  # a Conv followed only by one of these is quantised after it
+# The density head after the MobileNetV2 trunk (node names of the torch export, see model.py).
+HEAD = ('/down4', '/lat16', '/Resize', '/Concat', '/fuse', '/body')
 
 
 # --- graph analysis -------------------------------------------------------------------------------------
@@ -65,16 +73,17 @@ def consumers(g):
     return out
 
 
-def plan(g, fp32_first):
+def plan(g, fp32_first, fp32_prefixes=()):
     """(quantised nodes, activation tensors to quantise in topological order, tensor -> tensor whose
-    quantisation parameters it shares)."""
+    quantisation parameters it shares). Nodes whose name starts with one of fp32_prefixes stay fp32."""
     consts = constants(g)
     cons = consumers(g)
     convs = [n for n in g.node if n.op_type == 'Conv']
     keep_fp32 = {convs[-1].name}  # the output convolution
     if fp32_first:
         keep_fp32.add(convs[0].name)
-    qnodes = [n for n in g.node if n.op_type in QUANT_OPS and n.name not in keep_fp32]
+    qnodes = [n for n in g.node if n.op_type in QUANT_OPS and n.name not in keep_fp32
+              and not any(n.name.startswith(pre) for pre in fp32_prefixes)]
     graph_outputs = {o.name for o in g.output}
 
     def effective_output(n):
@@ -240,7 +249,7 @@ def qparams(lo, hi, act_type):
 
 # --- QDQ graph ------------------------------------------------------------------------------------------
 
-def build_qdq(model, qnodes, tensors, params, act_type, weight_bits):
+def build_qdq(model, qnodes, tensors, params, act_type, weight_bits, weights=True, ch_means=None):
     g = model.graph
     consts = constants(g)
     inits = {i.name: i for i in g.initializer}
@@ -270,10 +279,9 @@ def build_qdq(model, qnodes, tensors, params, act_type, weight_bits):
                 nodes.append(helper.make_node('DequantizeLinear', [t + '_q', t + '_scale', t + '_zero_point'],
                                               [dq_out], name=dq_out))
                 n.input[k] = dq_out
-        if n.name in qnames and n.op_type == 'Conv':
-            x = n.input[0]
-            assert x.endswith('_dq%d' % cons_count[x.rsplit('_dq', 1)[0]]), x
-            s_x = float(params[x.rsplit('_dq', 1)[0]][0])
+        if weights and n.name in qnames and n.op_type == 'Conv':
+            x = n.input[0].rsplit('_dq', 1)[0]
+            s_x = float(params[x][0]) if x in quantised else None  # None: input not quantised (--only weights)
             w = consts[n.input[1]].astype(np.float32)
             amax = np.abs(w.reshape(w.shape[0], -1)).max(1)
             s_w = np.where(amax > 0, amax / qmax_w, 1.0).astype(np.float32)
@@ -285,9 +293,19 @@ def build_qdq(model, qnodes, tensors, params, act_type, weight_bits):
             nodes.append(helper.make_node('DequantizeLinear', [wn + '_q', wn + '_scale', wn + '_zero_point'],
                                           [wn + '_dq'], name=wn + '_dq', axis=0))
             n.input[1] = wn + '_dq'
-            if len(n.input) > 2 and n.input[2]:
+            if len(n.input) > 2 and n.input[2] and s_x is not None:
                 bn = n.input[2]
                 b = consts[bn].astype(np.float64)
+                mean_x = (ch_means or {}).get(x)
+                if mean_x is not None:
+                    # Bias correction (Nagel et al. 2019, "Data-free quantization", empirical form): rounding the
+                    # weights shifts each output channel's mean by sum((w_q - w) * E[x]); the bias takes it back.
+                    # E[x] per input channel is measured on the calibration (training) images.
+                    dw = (wq.astype(np.float64) * s_w.reshape(-1, *[1] * (w.ndim - 1)) - w).sum(axis=(2, 3))
+                    mx = np.asarray(mean_x, np.float64)
+                    group = next((at.i for at in n.attribute if at.name == 'group'), 1)
+                    assert group in (1, dw.shape[0]), 'grouped conv: only depthwise or dense'
+                    b = b - (dw[:, 0] * mx if group > 1 else dw @ mx)
                 s_b = (np.float64(s_x) * s_w.astype(np.float64))
                 bq = np.clip(np.round(b / s_b), -2 ** 31, 2 ** 31 - 1).astype(np.int32)
                 new_inits.append(numpy_helper.from_array(bq, bn + '_q'))
@@ -328,6 +346,13 @@ def main():
     p.add_argument('--act-type', choices=['uint8', 'int8'], default='uint8')
     p.add_argument('--weight-bits', type=int, choices=[7, 8], default=8)
     p.add_argument('--fp32-first', action='store_true', help='keep the first convolution in fp32')
+    p.add_argument('--fp32', default='', help='comma list of node-name prefixes kept fp32, or "head" for the '
+                   'density head after the trunk (%s)' % ','.join(HEAD))
+    p.add_argument('--bias-correction', action='store_true',
+                   help='correct each quantised conv bias for the mean shift its weight rounding causes')
+    p.add_argument('--only', choices=['weights', 'activations'],
+                   help='diagnosis: quantise only the weights or only the activations (onnxruntime cannot fuse '
+                        'such a graph into integer kernels; it simulates that part of the error)')
     p.add_argument('--stats', help='calibration statistics cache (JSON): reused when model and images match')
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--data', default=os.path.join(os.path.dirname(REPO), 'shared', 'datasets'))
@@ -339,7 +364,8 @@ def main():
     for i, n in enumerate(g.node):  # stable names for the rewiring
         if not n.name:
             n.name = '%s_%d' % (n.op_type, i)
-    qnodes, tensors, share = plan(g, a.fp32_first)
+    prefixes = tuple(x for x in (HEAD if a.fp32 == 'head' else a.fp32.split(',')) if x)
+    qnodes, tensors, share = plan(g, a.fp32_first, prefixes)
     measured = [t for t in tensors if t not in share]
     images = calibration_images(a.data, a.split, a.calib_n, a.crop, a.seed)
     h = hashlib.sha256(open(a.src, 'rb').read())
@@ -351,7 +377,7 @@ def main():
     if a.stats and os.path.exists(a.stats):
         with open(a.stats) as f:
             cached = json.load(f)
-        if cached.get('key') == key and all(t in cached['tensors'] for t in measured):
+        if cached.get('key') == key and all('chMean' in cached['tensors'].get(t, {}) for t in measured):
             stats = cached['tensors']
             print('calibration statistics from', a.stats, file=sys.stderr)
     if stats is None:
@@ -367,12 +393,17 @@ def main():
         lo, hi = act_range(stats[src], a.method, a.percentile)
         params[t] = qparams(lo, hi, a.act_type)
         report.append((t, stats[src]['min'], stats[src]['max'], lo, hi))
-    build_qdq(model, qnodes, tensors, params, a.act_type, a.weight_bits)
+    if a.only == 'weights':
+        tensors = []
+    ch_means = {t: stats[t]['chMean'] for t in measured} if a.bias_correction else None
+    build_qdq(model, qnodes, tensors, params, a.act_type, a.weight_bits, weights=a.only != 'activations',
+              ch_means=ch_means)
     model.producer_name = 'raqib training/quantize.py'
     meta = {'calibration': '%d training images per part (A, B, V), crop %d, seed %d' % (a.calib_n, a.crop, a.seed),
             'method': a.method + ('(%g)' % a.percentile if a.method == 'percentile' else ''),
             'activations': a.act_type + ' per tensor, asymmetric', 'weights': 'int%d per channel, symmetric' %
-            a.weight_bits, 'fp32': 'input normalisation, output conv' + (', first conv' if a.fp32_first else '')}
+            a.weight_bits + (', bias-corrected' if a.bias_correction else ''), 'fp32': 'input normalisation, output conv' + (', first conv' if a.fp32_first else '') +
+            (', ' + a.fp32 if a.fp32 else '')}
     del model.metadata_props[:]
     for k, v in meta.items():
         model.metadata_props.add(key='raqib.quantization.' + k, value=v)
