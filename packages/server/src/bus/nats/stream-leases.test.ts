@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { natsServerForTests, startNatsServer, NATS_SKIP_REASON, type NatsTestServer } from '../testing/nats-server.js';
@@ -81,6 +82,27 @@ describe.skipIf(!bin)(`StreamLeases in JetStream KV${bin ? '' : ` (${NATS_SKIP_R
     expect((await b.holder('cam7'))?.workerId).toBe('worker-b');
     await b.close();
     await a.close();
+  });
+
+  it('a holder whose key was taken meanwhile (a long pause) learns it at its next renewal and gives the stream up', async () => {
+    const lost: Array<{ streamId: string; reason: string }> = [];
+    const connection = await connect('paused');
+    const a = await StreamLeases.open(connection, {
+      workerId: 'worker-a',
+      ttlMs: TTL_MS,
+      site: 'lease',
+      onLost: (streamId, reason) => lost.push({ streamId, reason }),
+    });
+    expect(await a.tryAcquire('cam9')).toBe(true);
+    // What another worker's create after an expiry looks like to the paused holder: a newer revision.
+    const kv = await new Kvm(connection).open('raqib_lease_leases');
+    await kv.put('cam9', JSON.stringify({ workerId: 'worker-b', acquiredAtMs: Date.now(), renewedAtMs: Date.now() }));
+    await waitFor(() => lost.length === 1, TTL_MS);
+    expect(lost[0]).toEqual({ streamId: 'cam9', reason: 'taken by another worker or expired before it was renewed' });
+    expect(a.heldStreams()).toEqual([]);
+    // Its stop does not delete the other worker's key.
+    await a.close();
+    expect((await a.holder('cam9'))?.workerId).toBe('worker-b');
   });
 
   it('a worker process killed with SIGKILL: the other worker takes all its streams within TTL + a few seconds', async () => {
