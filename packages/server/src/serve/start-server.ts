@@ -6,6 +6,7 @@ import { RaqibError } from '@raqib/core';
 import { createApiServer } from '../api/create-api-server.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { InProcessBus, type LiveBus } from '../bus/live-bus.js';
+import { openNatsBus, type OpenNatsBus } from '../bus/nats/open-nats-bus.js';
 import { ensureFirstAdmin } from '../auth/user-accounts.js';
 import { moduleLogger } from '../logging/logger.js';
 import { RetentionJob } from '../storage/retention-job.js';
@@ -45,6 +46,8 @@ export interface StartServerEnv {
   onWarning?: (message: string) => void;
   /** Where the built dashboard is; default {@link DASHBOARD_DIR}. */
   dashboardDir?: string;
+  /** Where the `nats:` credentials (RAQIB_NATS_USER / RAQIB_NATS_PASSWORD by default) are read; default process.env. */
+  natsEnv?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -59,11 +62,15 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
     key: readPem(config.server.tls.keyFile, 'server.tls.keyFile'),
   };
   const { store, location: storeLocation } = await openServerStore(config.storage, { postgresUrl: env.postgresUrl });
+  let nats: OpenNatsBus | undefined;
   try {
     const admin = await ensureFirstAdmin(store, env.adminPassword);
     if (admin) log.info({ username: admin.username }, 'first admin created from RAQIB_ADMIN_PASSWORD');
     const retention = new RetentionJob(store, config.retention, { log: moduleLogger('retention') });
-    const bus = new InProcessBus((error, topic) => log.error({ err: error, topic }, 'live bus subscriber failed'));
+    // With `nats:`, the live topics go through NATS JetStream (docs/scale.md): other API nodes serve them too.
+    nats = config.nats ? await openNatsBus(config.nats, env.natsEnv ?? process.env) : undefined;
+    const bus: LiveBus =
+      nats?.bus ?? new InProcessBus((error, topic) => log.error({ err: error, topic }, 'live bus subscriber failed'));
     const dashboardDir = env.dashboardDir ?? DASHBOARD_DIR;
     if (!existsSync(join(dashboardDir, 'index.html'))) {
       env.onWarning?.(
@@ -132,10 +139,12 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
         await live.stop();
         await retention.stop();
         await app.close();
+        await nats?.close();
         await store.close();
       },
     };
   } catch (error) {
+    await nats?.close();
     await store.close();
     throw error;
   }

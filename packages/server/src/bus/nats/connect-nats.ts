@@ -23,7 +23,7 @@ export interface NatsConnectConfig {
 /** How the client authenticates, in words safe to print (never the secret). */
 function credentialOf(
   config: NatsConnectConfig,
-  env: NodeJS.ProcessEnv,
+  env: Readonly<Record<string, string | undefined>>,
 ): { options: Partial<ConnectionOptions>; said: string } {
   const userEnv = config.userEnv ?? 'RAQIB_NATS_USER';
   const passwordEnv = config.passwordEnv ?? 'RAQIB_NATS_PASSWORD';
@@ -75,7 +75,7 @@ const isAuthError = (error: unknown): boolean => {
  */
 export async function connectNats(
   config: NatsConnectConfig,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<NatsConnection> {
   const { options, said } = credentialOf(config, env);
   const servers = config.servers.join(', ');

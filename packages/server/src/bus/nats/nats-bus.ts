@@ -144,7 +144,10 @@ export class NatsBus implements LiveBus {
         throw new RaqibError(
           'BUS_FAILED',
           `NATS ${this.connection.getServer()}: cannot create or update the JetStream stream ${config.name} ` +
-            `(${(addError as Error).message}; ${(error as Error).message})`,
+            `(${(addError as Error).message}; ${(error as Error).message})` +
+            (/insufficient storage/i.test((addError as Error).message)
+              ? `: it needs ${config.max_bytes} bytes of the server's JetStream file store; lower nats.maxStreamBytes or raise max_file_store in the nats-server config`
+              : ''),
           { cause: error },
         );
       }

@@ -22,6 +22,7 @@ describe('raqib.yaml nats: section', () => {
       passwordEnv: 'RAQIB_NATS_PASSWORD',
       connectTimeoutMs: 5000,
       leaseTtlMs: 15_000,
+      maxStreamBytes: 1024 ** 3,
       liveMaxAgeS: 3600,
       recordsMaxAgeS: 604_800,
     });

@@ -62,6 +62,14 @@ export const natsConfigSchema = z
       .describe(
         'A stream whose worker stops renewing its lease is taken by another worker after this; renewed every third of it.',
       ),
+    maxStreamBytes: z
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .default(1024 ** 3)
+      .describe(
+        "Size bound of each JetStream stream (live, records); the oldest messages go first. Both must fit the server's max_file_store.",
+      ),
     liveMaxAgeS: z
       .number()
       .int()

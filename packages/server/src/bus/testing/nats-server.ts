@@ -85,8 +85,8 @@ function configText(port: number, monitorPort: number, storeDir: string, users: 
   const lines = [
     `listen: "127.0.0.1:${port}"`,
     `http: "127.0.0.1:${monitorPort}"`,
-    // Small limits: tests never need more, and the machine is shared.
-    `jetstream { store_dir: ${quote(storeDir)}, max_memory_store: 64MB, max_file_store: 1GB }`,
+    // Room for two streams at NatsBus's default bound (a reservation: tests write a few MB).
+    `jetstream { store_dir: ${quote(storeDir)}, max_memory_store: 64MB, max_file_store: 4GB }`,
   ];
   if (users && users.length > 0) {
     const entries = users.map((entry) =>
