@@ -1,3 +1,4 @@
+import { FRUIN_QUEUING_DENSITY_PER_M2, FRUIN_WALKWAY_DENSITY_PER_M2 } from '@raqib/core';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, roleAtLeast } from '../api/api-client.js';
 import type { EventRecord } from '../api/api-types.js';
@@ -8,33 +9,48 @@ import { fetchBasemap, type Basemap } from './basemap-api.js';
 import { BasemapForm } from './basemap-form.js';
 import { MapView, type MapDrone } from './map-view.js';
 import { useEventMapData } from './use-event-map-data.js';
-import { FRUIN_COLOURS, FRUIN_WALKWAY_LOWER_PER_M2, zonesGeoJson, type FruinLetter } from './zone-shading.js';
+import { FRUIN_COLOURS, zonesGeoJson, type FruinLetter } from './zone-shading.js';
 import { ZoneSeries } from './zone-series.js';
 
 const LEVELS = Object.keys(FRUIN_COLOURS) as FruinLetter[];
 
-/** Fruin levels of service with their colours and the walkway densities they start at. */
+/** Bounds of a level in a Fruin table (core's lower bounds of B-F): "< b", "a–b" or "≥ a". */
+function levelRange(bounds: readonly number[], index: number): string {
+  const from = bounds[index - 1];
+  const to = bounds[index];
+  if (from === undefined) return t('map.legendBelow', { to: formatNumber(to!, 2) });
+  if (to === undefined) return t('map.legendAbove', { from: formatNumber(from, 2) });
+  return t('map.legendRange', { from: formatNumber(from, 2), to: formatNumber(to, 2) });
+}
+
+/**
+ * Fruin levels of service with their colours and densities: zones are coloured by their reading's
+ * level, from the walkway table for walkways and gates and the queuing table for the other kinds.
+ */
 function FruinLegend() {
   return (
-    <ul class="fruin-legend" data-testid="fruin-legend">
-      {LEVELS.map((level, i) => {
-        const next = LEVELS[i + 1];
-        return (
-          <li key={level}>
-            <span class="fruin-swatch" style={{ background: FRUIN_COLOURS[level] }} aria-hidden="true" />
-            <Data>{level}</Data>
-            <span>
-              {next
-                ? t('map.legendRange', {
-                    from: formatNumber(FRUIN_WALKWAY_LOWER_PER_M2[level], 2),
-                    to: formatNumber(FRUIN_WALKWAY_LOWER_PER_M2[next], 2),
-                  })
-                : t('map.legendAbove', { from: formatNumber(FRUIN_WALKWAY_LOWER_PER_M2[level], 2) })}
-            </span>
-          </li>
-        );
-      })}
-    </ul>
+    <table class="fruin-legend" data-testid="fruin-legend">
+      <caption class="muted">{t('map.legendUnit')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('map.legendLevel')}</th>
+          <th scope="col">{t('map.legendWalkway')}</th>
+          <th scope="col">{t('map.legendQueuing')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {LEVELS.map((level, i) => (
+          <tr key={level}>
+            <th scope="row">
+              <span class="fruin-swatch" style={{ background: FRUIN_COLOURS[level] }} aria-hidden="true" />
+              <Data>{level}</Data>
+            </th>
+            <td>{levelRange(FRUIN_WALKWAY_DENSITY_PER_M2, i)}</td>
+            <td>{levelRange(FRUIN_QUEUING_DENSITY_PER_M2, i)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -136,6 +152,12 @@ export function EventMapPage() {
                           {reading?.densityPerM2 !== undefined
                             ? t('map.density', { value: formatNumber(reading.densityPerM2, 2) })
                             : t('map.noDensity')}
+                          {reading?.fruinLevel ? (
+                            <>
+                              {' · '}
+                              <Data>{reading.fruinLevel}</Data>
+                            </>
+                          ) : null}
                         </span>
                       </button>
                     </li>

@@ -125,7 +125,7 @@ function addOverlays(map: maplibregl.Map): void {
     type: 'fill',
     source: 'zones',
     filter: ['==', ['geometry-type'], 'Polygon'],
-    paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.55 },
+    paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.7, 'fill-outline-color': '#000000' },
   });
   map.addLayer({
     id: 'zones-outline',
@@ -282,8 +282,11 @@ export function MapView(props: MapViewProps) {
           if (typeof key === 'string') onZoneClick?.(key);
         });
         // What is actually drawn (read back from the renderer): zones with their level, for the tests.
-        current.on('idle', () => {
+        // On render at most twice a second (with live readings the map is rarely idle), and when idle.
+        let readBackMs = 0;
+        const readBack = () => {
           if (!current.getLayer('zones-fill')) return;
+          readBackMs = performance.now();
           const drawn = current
             .queryRenderedFeatures({ layers: ['zones-fill'] })
             .map((f) => `${String(f.properties?.['zoneId'])}:${String(f.properties?.['level'] ?? '-')}`);
@@ -291,7 +294,9 @@ export function MapView(props: MapViewProps) {
           element.dataset['basemapLoaded'] = String(
             Boolean(current.getSource('base')) && current.isSourceLoaded('base'),
           );
-        });
+        };
+        current.on('render', () => performance.now() - readBackMs >= 500 && readBack());
+        current.on('idle', readBack);
         current.on('error', (event) => {
           // A missing tile or image is shown as a gap; say why once in the status line.
           setFailed((event.error as Error | undefined)?.message ?? 'map error');

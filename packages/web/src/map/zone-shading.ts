@@ -14,16 +14,6 @@ export const FRUIN_COLOURS: Readonly<Record<FruinLetter, string>> = {
   F: '#a50026',
 };
 
-/** Lower bounds in persons/m² of levels B-F (walkway table), for the legend; core has both tables. */
-export const FRUIN_WALKWAY_LOWER_PER_M2: Readonly<Record<FruinLetter, number>> = {
-  A: 0,
-  B: 0.31,
-  C: 0.43,
-  D: 0.72,
-  E: 1.08,
-  F: 2.17,
-};
-
 export interface GeoZone {
   id: string;
   streamId: string;
