@@ -101,8 +101,8 @@ export const serveCommand = defineCommand({
     if (server.demo) {
       io.stderr.write(
         `raqib serve: demo: stream '${server.demo.streamId}' (simulated ${server.demo.crowd.scenario.name} crowd) is live; ` +
-          `log in at ${server.url}/api/v1/auth/login (user admin with RAQIB_ADMIN_PASSWORD, or one from 'raqib users add'), ` +
-          `then GET ${server.url}/api/v1/streams/${server.demo.streamId}/readings, GET ${server.url}/api/v1/alerts or the WebSocket ${server.url.replace(/^http/, 'ws')}/api/v1/live (docs/server.md)\n`,
+          `open the dashboard at ${server.url}/ and sign in (user admin with RAQIB_ADMIN_PASSWORD, or one from 'raqib users add'); ` +
+          `API: GET ${server.url}/api/v1/streams/${server.demo.streamId}/readings, GET ${server.url}/api/v1/alerts or the WebSocket ${server.url.replace(/^http/, 'ws')}/api/v1/live (docs/server.md)\n`,
       );
     }
     await stopped;
