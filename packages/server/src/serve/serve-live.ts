@@ -39,6 +39,11 @@ export interface ServeLiveOptions {
   onWarning?: (message: string) => void;
   /** Where secrets (MQTT and notifier credentials) are read from; default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Which of the streams that could run this process runs (scale-out: the ones whose lease it holds,
+   * see bus/nats/lease-stream-gate.ts); default all of them.
+   */
+  streamGate?: (streamIds: readonly string[]) => Promise<ReadonlySet<string>>;
 }
 
 interface Running {
@@ -222,6 +227,10 @@ export class ServeLive {
       const source = input.kind === 'pull' ? input.url : input.kind === 'rtmp-push' ? input.streamKey : input.kind;
       const signature = JSON.stringify([input.kind, source, zones?.updatedAtMs ?? null, rules?.updatedAtMs ?? null]);
       wanted.set(record.id, { record, input, signature });
+    }
+    if (this.options.streamGate) {
+      const allowed = await this.options.streamGate([...wanted.keys()]);
+      for (const id of [...wanted.keys()]) if (!allowed.has(id)) wanted.delete(id);
     }
     for (const [id, run] of [...this.running]) {
       if (wanted.get(id)?.signature === run.signature) continue;

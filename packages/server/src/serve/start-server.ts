@@ -7,6 +7,7 @@ import { createApiServer } from '../api/create-api-server.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { InProcessBus, type LiveBus } from '../bus/live-bus.js';
 import { openNatsBus, type OpenNatsBus } from '../bus/nats/open-nats-bus.js';
+import { openServeRole, type ServeRole, type ServeRoleParts } from '../bus/nats/serve-role.js';
 import { ensureFirstAdmin } from '../auth/user-accounts.js';
 import { moduleLogger } from '../logging/logger.js';
 import { RetentionJob } from '../storage/retention-job.js';
@@ -48,6 +49,8 @@ export interface StartServerEnv {
   dashboardDir?: string;
   /** Where the `nats:` credentials (RAQIB_NATS_USER / RAQIB_NATS_PASSWORD by default) are read; default process.env. */
   natsEnv?: Readonly<Record<string, string | undefined>>;
+  /** `raqib serve --role`: `all` (default) runs everything; `api` and `worker` need `nats:` (docs/scale.md). */
+  role?: ServeRole;
 }
 
 /**
@@ -63,6 +66,7 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
   };
   const { store, location: storeLocation } = await openServerStore(config.storage, { postgresUrl: env.postgresUrl });
   let nats: OpenNatsBus | undefined;
+  let role: ServeRoleParts | undefined;
   try {
     const admin = await ensureFirstAdmin(store, env.adminPassword);
     if (admin) log.info({ username: admin.username }, 'first admin created from RAQIB_ADMIN_PASSWORD');
@@ -71,6 +75,11 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
     nats = config.nats ? await openNatsBus(config.nats, env.natsEnv ?? process.env) : undefined;
     const bus: LiveBus =
       nats?.bus ?? new InProcessBus((error, topic) => log.error({ err: error, topic }, 'live bus subscriber failed'));
+    role = await openServeRole(
+      env.role ?? 'all',
+      nats && config.nats ? { config: config.nats, bus: nats.bus } : undefined,
+      store,
+    );
     const dashboardDir = env.dashboardDir ?? DASHBOARD_DIR;
     if (!existsSync(join(dashboardDir, 'index.html'))) {
       env.onWarning?.(
@@ -80,9 +89,10 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
     const crowd = env.demo ? new DemoCrowd() : undefined;
     const demo = crowd ? { ...(await ensureDemoStream(store, crowd)), crowd } : undefined;
     const live = new ServeLive({
-      store,
+      store: role.liveStore,
       bus,
       config,
+      ...(role.streamGate ? { streamGate: role.streamGate } : {}),
       ...(demo ? { demo: { streamId: demo.streamId, crowd: demo.crowd } } : {}),
       ...(env.onWarning ? { onWarning: env.onWarning } : {}),
     });
@@ -118,8 +128,9 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
       );
     }
     retention.start();
+    role.onLeaseLost(() => void live.reconcileNow());
     try {
-      await live.start();
+      if (role.runsStreams) await live.start();
     } catch (error) {
       await live.stop();
       await retention.stop();
@@ -137,6 +148,7 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
       async close() {
         // Streams first (their last readings and alerts still go to the store), then the API and the store.
         await live.stop();
+        await role?.close();
         await retention.stop();
         await app.close();
         await nats?.close();
@@ -144,6 +156,7 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
       },
     };
   } catch (error) {
+    await role?.close();
     await nats?.close();
     await store.close();
     throw error;

@@ -92,6 +92,7 @@ export class StreamLeases {
       );
     }
     const leases = new StreamLeases(kv, bucket, options);
+    await leases.announce();
     leases.timer = setInterval(() => leases.tick(), Math.max(100, Math.floor(options.ttlMs / 3)));
     leases.timer.unref();
     return leases;
@@ -154,9 +155,26 @@ export class StreamLeases {
     return this.tick();
   }
 
+  /**
+   * Workers alive now: each keeps a `worker.<id>` key in the bucket, renewed with its leases and
+   * expiring with the same TTL (for a fair share of the streams, see lease-stream-gate.ts).
+   */
+  async liveWorkers(): Promise<number> {
+    let count = 0;
+    for await (const key of await this.kv.keys('worker.>')) if (key) count++;
+    return count;
+  }
+
+  private async announce(): Promise<void> {
+    const now = this.nowMs();
+    const record: LeaseRecord = { workerId: this.options.workerId, acquiredAtMs: now, renewedAtMs: now };
+    await this.kv.put(`worker.${encodeToken(this.options.workerId)}`, JSON.stringify(record));
+  }
+
   /** Renews the held leases, then claims free streams; ticks never overlap. */
   private tick(): Promise<void> {
     this.ticking = this.ticking.then(async () => {
+      await this.announce().catch((error: unknown) => this.options.onError?.(error, 'worker'));
       await this.renewAll();
       await this.claimFree();
     });
@@ -212,5 +230,6 @@ export class StreamLeases {
     this.claiming = undefined;
     await this.ticking.catch(() => undefined);
     await Promise.all(this.heldStreams().map((streamId) => this.release(streamId)));
+    await this.kv.delete(`worker.${encodeToken(this.options.workerId)}`).catch(() => undefined);
   }
 }

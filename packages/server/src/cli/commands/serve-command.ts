@@ -1,4 +1,5 @@
 import { RaqibError } from '@raqib/core';
+import { SERVE_ROLES, type ServeRole } from '../../bus/nats/serve-role.js';
 import { readServerConfig } from '../../serve/read-server-config.js';
 import { DEFAULT_SERVER_CONFIG } from '../../serve/server-config.js';
 import { startServer, type RunningServer } from '../../serve/start-server.js';
@@ -33,12 +34,19 @@ export const serveCommand = defineCommand({
       description:
         'Also run a synthetic drone (simulated crowd) on a demo event and stream: live readings, an alert within 2 minutes',
     },
+    role: {
+      type: 'string',
+      description:
+        'all (default): everything in this process; with a nats: section, api (REST, WebSocket, store writer) or worker (analyses the streams it leases) - see docs/scale.md',
+      valueName: 'ROLE',
+    },
   },
   examples: [
     'RAQIB_ADMIN_PASSWORD="a long passphrase" raqib serve',
     'RAQIB_ADMIN_PASSWORD="a long passphrase" raqib serve --demo',
     'raqib serve --config raqib.yaml',
     'raqib serve --host 0.0.0.0 --port 9000 --data /var/lib/raqib',
+    'RAQIB_NATS_USER=worker RAQIB_NATS_PASSWORD=... raqib serve --config raqib.yaml --role worker',
   ],
   async run({ options, io }) {
     const base = options.config ? await readServerConfig(options.config) : DEFAULT_SERVER_CONFIG;
@@ -47,6 +55,10 @@ export const serveCommand = defineCommand({
       !(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65_535)
     ) {
       throw new RaqibError('USAGE', `raqib serve: --port must be an integer 0-65535, got ${options.port}`);
+    }
+    const role = options.role ?? 'all';
+    if (!(SERVE_ROLES as readonly string[]).includes(role)) {
+      throw new RaqibError('USAGE', `raqib serve: --role must be one of ${SERVE_ROLES.join(', ')}, got ${role}`);
     }
     const rtmpPort = options['rtmp-port'];
     if (rtmpPort !== undefined && !(Number.isInteger(rtmpPort) && rtmpPort >= 0 && rtmpPort <= 65_535)) {
@@ -80,6 +92,7 @@ export const serveCommand = defineCommand({
         adminPassword: process.env.RAQIB_ADMIN_PASSWORD,
         postgresUrl: process.env.RAQIB_POSTGRES_URL,
         demo: options.demo === true,
+        role: role as ServeRole,
         onWarning: (message) => io.stderr.write(`raqib serve: warning: ${message}\n`),
       });
     } catch (error) {

@@ -1,0 +1,74 @@
+import { hostname } from 'node:os';
+import { RaqibError } from '@raqib/core';
+import { moduleLogger } from '../../logging/logger.js';
+import type { Store } from '../../storage/store.js';
+import { leaseStreamGate } from './lease-stream-gate.js';
+import type { NatsConfig } from './nats-config-schema.js';
+import type { NatsBus } from './nats-bus.js';
+import { recordsViaBusStore } from './records-via-bus-store.js';
+import { StoreRecordPublisher } from './store-record-publisher.js';
+import { StoreWriter } from './store-writer.js';
+import { StreamLeases } from './stream-leases.js';
+
+/** `raqib serve --role`: `all` = one process does everything (the default, with or without NATS). */
+export const SERVE_ROLES = ['all', 'api', 'worker'] as const;
+export type ServeRole = (typeof SERVE_ROLES)[number];
+
+/** What a role changes in `startServer`'s composition. */
+export interface ServeRoleParts {
+  /** The Store the live streams write to (a worker's readings and alert events go through JetStream). */
+  liveStore: Store;
+  /** A worker runs only the streams it holds leases for. */
+  streamGate?: (streamIds: readonly string[]) => Promise<ReadonlySet<string>>;
+  /** Whether this process analyses streams (an API node does not). */
+  runsStreams: boolean;
+  /** Set by the caller once the live side exists: a lost lease stops its stream at once. */
+  onLeaseLost: (handler: () => void) => void;
+  close(): Promise<void>;
+}
+
+/**
+ * The parts of a scale-out role (docs/scale.md, "Topology and subjects"):
+ * - `worker`: leases per stream in JetStream KV (a fair share of the streams; a dead worker's move on
+ *   after `nats.leaseTtlMs`); readings and alert events published to the records stream;
+ * - `api`: no streams; the one idempotent store writer (several API nodes share its durable consumer);
+ * - `all`: nothing changes.
+ */
+export async function openServeRole(
+  role: ServeRole,
+  nats: { config: NatsConfig; bus: NatsBus } | undefined,
+  store: Store,
+): Promise<ServeRoleParts> {
+  if (role === 'all')
+    return { liveStore: store, runsStreams: true, onLeaseLost: () => undefined, close: async () => {} };
+  if (!nats) {
+    throw new RaqibError(
+      'CONFIG_INVALID',
+      `--role ${role} needs a nats: section in the config file (docs/scale.md); without NATS run --role all`,
+    );
+  }
+  const log = moduleLogger('serve-role');
+  if (role === 'api') {
+    const writer = await StoreWriter.start(nats.bus, store);
+    log.info({ role }, 'store writer consuming the records stream');
+    return { liveStore: store, runsStreams: false, onLeaseLost: () => undefined, close: () => writer.stop() };
+  }
+  let lost: () => void = () => undefined;
+  const leases = await StreamLeases.open(nats.bus.connection, {
+    workerId: `${hostname()}:${process.pid}`,
+    ttlMs: nats.config.leaseTtlMs,
+    site: nats.config.site,
+    onLost: (streamId, reason) => {
+      log.warn({ streamId, reason }, 'stream lease lost: stopping the stream here');
+      lost();
+    },
+    onError: (error, streamId) => log.warn({ err: error, streamId }, 'stream lease not renewed (retried)'),
+  });
+  return {
+    liveStore: recordsViaBusStore(store, new StoreRecordPublisher(nats.bus)),
+    streamGate: leaseStreamGate(leases),
+    runsStreams: true,
+    onLeaseLost: (handler) => (lost = handler),
+    close: () => leases.close(),
+  };
+}
