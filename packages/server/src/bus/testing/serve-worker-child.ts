@@ -1,0 +1,19 @@
+// `raqib serve --role worker --demo` as a child process for the takeover test (serve-takeover.test.ts):
+// prints `running` once it analyses the demo stream. Run: node --import tsx THIS CONFIG_FILE DASHBOARD_DIR
+import { readFileSync } from 'node:fs';
+import { parseServerConfig } from '../../serve/read-server-config.js';
+import { startServer } from '../../serve/start-server.js';
+
+const [configPath, dashboardDir] = process.argv.slice(2);
+if (!configPath || !dashboardDir) throw new Error('usage: serve-worker-child CONFIG_FILE DASHBOARD_DIR');
+const server = await startServer(parseServerConfig(readFileSync(configPath, 'utf8'), configPath), {
+  role: 'worker',
+  demo: true,
+  dashboardDir,
+});
+const timer = setInterval(() => {
+  if (server.live.list().some((stream) => stream.id === 'demo-drone')) {
+    process.stdout.write('running\n');
+    clearInterval(timer);
+  }
+}, 50);
