@@ -1,10 +1,11 @@
 """Static int8 QDQ quantisation of the density model, without onnxruntime's Python tools.
 
 usage: /usr/bin/python3 training/quantize.py SRC.onnx DST.onnx [--calib-n 16] [--method percentile]
-       [--percentile 99.999] [--act-type uint8|int8] [--weight-bits 8|7] [--bias-correction]
+       [--percentile 99.999] [--act-type uint8|int8] [--weight-bits 7|8] [--no-bias-correction]
        [--fp32 head|PREFIX,...] [--fp32-first] [--stats FILE]
-The variants measured, and why none ships yet: training/EXPERIMENTS.md, section "int8". The most accurate so far:
-  --act-type int8 --bias-correction --fp32 /backbone/l00   (trunk layers l000-l009, strides 2-4, stay fp32)
+The variants measured, and why none ships yet: training/EXPERIMENTS.md, section "int8". The defaults are the
+fastest accurate variant measured (uint8 activations, 7-bit weights, bias correction); the most accurate one
+adds --fp32 /backbone/l00 (trunk layers l000-l009, strides 2-4, stay fp32).
 
 1. Calibration, on TRAINING images only: --calib-n seeded images from each of ShanghaiTech A and B
    (the train part of training/val-split.json) and VisDrone-person train; whole images, or a seeded
@@ -16,8 +17,8 @@ The variants measured, and why none ships yet: training/EXPERIMENTS.md, section 
    clipped) or entropy (KL-divergence threshold, as TensorRT). Always widened to include 0 so that 0
    (zero padding, ReLU) is exact.
 3. QDQ graph (onnx helper API): QuantizeLinear after each tensor that feeds or leaves a quantised op and a
-   DequantizeLinear per consumer; weights int8 per output channel, symmetric (axis 0; --weight-bits 7 keeps
-   |w| <= 63 against the int16 saturation of the AVX2 u8*s8 kernel); biases int32 with scale
+   DequantizeLinear per consumer; weights int8 per output channel, symmetric (axis 0; 7 bits by default,
+   |w| <= 63, against the int16 saturation of the AVX2 u8*s8 kernel); biases int32 with scale
    s_input * s_weight; activations per tensor, asymmetric --act-type uint8 (zero point 0 after ReLU) or int8
    (zero point -128 after ReLU): onnxruntime's CPU EP removes a ReLU/Clip made redundant by the following Q
    (zero point at the type's minimum) and fuses DQ -> Conv -> Q into QLinearConv, DQ -> Add -> Q into
@@ -26,7 +27,7 @@ The variants measured, and why none ships yet: training/EXPERIMENTS.md, section 
    Quantised ops: Conv, Add, Concat, Resize. Kept fp32: the input normalisation (Mul, Sub), the output
    convolution and Abs (the density values are tiny and their sum over thousands of cells is the count:
    8 bits there would round most of them to 0), and with --fp32-first the first convolution.
-4. --bias-correction: each quantised conv's bias absorbs the mean output shift of its weight rounding,
+4. Bias correction (default; --no-bias-correction): each quantised conv's bias absorbs the mean output shift of its weight rounding,
    sum((w_q - w) * E[x]) per output channel, E[x] per input channel measured on the calibration images.
 The graph is checked with onnx.checker; load it in onnxruntime-node (bench-onnx.mjs, raqib eval) to use it.
 Accuracy of a quantised model against its source: training/eval_onnx.py SRC.onnx DST.onnx.
@@ -344,12 +345,14 @@ def main():
     p.add_argument('--method', choices=['minmax', 'percentile', 'entropy'], default='percentile')
     p.add_argument('--percentile', type=float, default=99.999)
     p.add_argument('--act-type', choices=['uint8', 'int8'], default='uint8')
-    p.add_argument('--weight-bits', type=int, choices=[7, 8], default=8)
+    p.add_argument('--weight-bits', type=int, choices=[7, 8], default=7,
+                   help='7 (default): no int16 saturation in the AVX2 u8*s8 kernel (see EXPERIMENTS.md)')
     p.add_argument('--fp32-first', action='store_true', help='keep the first convolution in fp32')
     p.add_argument('--fp32', default='', help='comma list of node-name prefixes kept fp32, or "head" for the '
                    'density head after the trunk (%s)' % ','.join(HEAD))
-    p.add_argument('--bias-correction', action='store_true',
-                   help='correct each quantised conv bias for the mean shift its weight rounding causes')
+    p.add_argument('--bias-correction', action=argparse.BooleanOptionalAction, default=True,
+                   help='correct each quantised conv bias for the mean shift its weight rounding causes '
+                        '(default on)')
     p.add_argument('--only', choices=['weights', 'activations'],
                    help='diagnosis: quantise only the weights or only the activations (onnxruntime cannot fuse '
                         'such a graph into integer kernels; it simulates that part of the error)')
@@ -401,7 +404,7 @@ def main():
     model.producer_name = 'raqib training/quantize.py'
     meta = {'calibration': '%d training images per part (A, B, V), crop %d, seed %d' % (a.calib_n, a.crop, a.seed),
             'method': a.method + ('(%g)' % a.percentile if a.method == 'percentile' else ''),
-            'activations': a.act_type + ' per tensor, asymmetric', 'weights': 'int%d per channel, symmetric' %
+            'activations': a.act_type + ' per tensor, asymmetric', 'weights': 'int8 per channel, symmetric, %d-bit range' %
             a.weight_bits + (', bias-corrected' if a.bias_correction else ''), 'fp32': 'input normalisation, output conv' + (', first conv' if a.fp32_first else '') +
             (', ' + a.fp32 if a.fp32 else '')}
     del model.metadata_props[:]
