@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AlertEvent } from '@raqib/core';
+import { RaqibError, type AlertEvent } from '@raqib/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../storage/sqlite/sqlite-store.js';
@@ -67,13 +67,18 @@ function readingBucket(index: number): ReadingBucket {
   };
 }
 
-/** Counts, per idempotency key, the writes that changed the store (must end at exactly 1 each). */
-function countingStore(store: SqliteStore, insertions: Map<string, number>): Store {
+/**
+ * Counts, per idempotency key, the writes that changed the store (must end at exactly 1 each). While
+ * `outage.down`, every write fails as an unreachable database does.
+ */
+function countingStore(store: SqliteStore, insertions: Map<string, number>, outage = { down: false }): Store {
   const bump = (key: string) => insertions.set(key, (insertions.get(key) ?? 0) + 1);
+  const unreachable = () => new RaqibError('STORAGE_UNAVAILABLE', 'database unreachable (simulated)');
   return new Proxy(store, {
     get(target, property, receiver) {
       if (property === 'putReadings') {
         return async (buckets: ReadingBucket[]) => {
+          if (outage.down) throw unreachable();
           const changed = await target.putReadings(buckets);
           if (changed > 0) for (const b of buckets) bump(`reading:${b.streamId}:${b.zoneId}:${b.bucketStartMs}`);
           return changed;
@@ -81,6 +86,7 @@ function countingStore(store: SqliteStore, insertions: Map<string, number>): Sto
       }
       if (property === 'recordAlertEvent') {
         return async (event: AlertEvent, atMs: number) => {
+          if (outage.down) throw unreachable();
           const changed = await target.recordAlertEvent(event, atMs);
           if (changed) bump(`alert:${event.id}:${event.type}`);
           return changed;
@@ -185,5 +191,31 @@ describe.skipIf(!bin)(`StoreWriter over nats-server restarts${bin ? '' : ` (${NA
       for (const row of rows) expect(row.samples).toBe(2);
     }
     expect(buckets).toBe(BUCKETS);
+  });
+
+  it('keeps records unacknowledged while the database is down, and stores each once when it is back', async () => {
+    const connection = await connectNats({ servers: [server.url], name: 'outage' });
+    connections.push(connection);
+    const bus = await NatsBus.open(connection, { site: 'outage', maxStreamBytes: 16 * 1024 ** 2 });
+    const publisher = new StoreRecordPublisher(bus);
+    const insertions = new Map<string, number>();
+    const outage = { down: true };
+    const writer = await StoreWriter.start(bus, countingStore(store, insertions, outage), { retryDelayMs: 100 });
+    const ALERTS = 20;
+    for (let index = 1000; index < 1000 + ALERTS; index++) {
+      await publisher.recordAlertEvent(alertEvent(index, 'raised'), T0_MS + index * 1000);
+    }
+    // Down for 2 s: every record is tried, fails, and waits.
+    await new Promise((done) => setTimeout(done, 2000));
+    expect(insertions.size).toBe(0);
+    expect(writer.counts.redelivered).toBeGreaterThan(0);
+    outage.down = false;
+    const deadline = Date.now() + 10_000;
+    while (insertions.size < ALERTS && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
+    await new Promise((done) => setTimeout(done, 300));
+    await writer.stop();
+    expect(insertions.size).toBe(ALERTS);
+    expect([...insertions.values()].every((count) => count === 1)).toBe(true);
+    expect(writer.counts.written).toBe(ALERTS);
   });
 });
