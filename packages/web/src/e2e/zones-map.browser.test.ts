@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approachGeoZone, PLAN_CORNERS, pushDemoTelemetry, sitePlanPng } from './demo-site.js';
+import { approachGeoZone, DEMO_SITE, PLAN_CORNERS, pushDemoTelemetry, sitePlanPng } from './demo-site.js';
 import { apiSession, CHROMIUM, startDemoServer, type DemoServer } from './serve-demo.js';
 
 const haveBrowser = existsSync(CHROMIUM);
@@ -199,6 +199,33 @@ describe.skipIf(!haveBrowser)('zones editor and map in Chromium against raqib se
     await expect
       .poll(async () => Number(await page.getByTestId('zone-series').getAttribute('data-points')), { timeout: 15_000 })
       .toBeGreaterThan(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('draws a counting line on the map (geo space) and saves it in longitude/latitude', async () => {
+    await page.goto(`${server.url}/zones`);
+    await page.getByTestId('space-geo').click();
+    const map = page.getByTestId('map');
+    await expect.poll(() => map.getAttribute('data-ready'), { timeout: 15_000 }).toBe('true');
+    await page.getByTestId('draw-line').click();
+    const box = (await map.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.5);
+    await page.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.5);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('zone-properties').locator('input[name=zone-length]').fill('4.5');
+    await page.getByTestId('zone-properties').locator('input[name=zone-length]').press('Tab');
+    await page.getByTestId('save-zones').click();
+    await expect.poll(() => page.getByTestId('zones-message').textContent()).toMatch(/^Zones saved/);
+    const saved = await call<StoredZones>('GET', '/streams/demo-drone/zones');
+    const line = saved.document.features.find((f) => f.properties['id'] === 'line-1');
+    expect(line?.properties).toEqual({ id: 'line-1', kind: 'gate', space: 'geo', lengthM: 4.5 });
+    const [a, b] = line!.geometry.coordinates as [number, number][];
+    // West to east across the plan's middle (the plan spans 60 m around the drone).
+    expect(a![0]).toBeLessThan(b![0]);
+    for (const [lng, lat] of [a!, b!]) {
+      expect(Math.abs(lng - DEMO_SITE.lng)).toBeLessThan(0.0004);
+      expect(Math.abs(lat - DEMO_SITE.lat)).toBeLessThan(0.0003);
+    }
     expect(pageErrors).toEqual([]);
   });
 });
