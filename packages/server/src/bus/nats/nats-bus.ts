@@ -275,6 +275,9 @@ export class NatsBus implements LiveBus {
         } catch (error) {
           this.onError(error, delivered.topic);
           message.nak(retryDelayMs);
+          // A failing handler (a database down) is tried once per retryDelayMs, not on every message
+          // in flight in turn: no busy loop, one log line per attempt.
+          await new Promise((done) => setTimeout(done, retryDelayMs));
           continue;
         }
         // The ack's own confirmation: a lost one only means a redelivery, which the handler tolerates.

@@ -49,7 +49,10 @@ export async function openServeRole(
   }
   const log = moduleLogger('serve-role');
   if (role === 'api') {
-    const writer = await StoreWriter.start(nats.bus, store);
+    const writer = await StoreWriter.start(nats.bus, store, {
+      onError: (error, topic) =>
+        log.error({ err: error, topic }, 'store writer dropped a message that is not a record'),
+    });
     log.info({ role }, 'store writer consuming the records stream');
     return { liveStore: store, runsStreams: false, onLeaseLost: () => undefined, close: () => writer.stop() };
   }

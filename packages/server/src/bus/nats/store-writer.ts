@@ -10,7 +10,7 @@ export interface StoreWriterOptions {
   ackWaitMs?: number;
   /** Wait before a record whose write failed (database down) is tried again; default 1 s. */
   retryDelayMs?: number;
-  /** A write that failed (retried) or a record that cannot be a record (dropped). */
+  /** A message that is not a record (dropped). Failed writes (retried) go to the bus's `onError`. */
   onError?: (error: unknown, topic: string) => void;
 }
 
@@ -24,6 +24,8 @@ export interface StoreWriterCounts {
   redelivered: number;
   /** Records that are not records (wrong shape): acknowledged and dropped, never retried. */
   rejected: number;
+  /** Writes that threw (database unreachable): the record stays unacknowledged and comes again. */
+  failed: number;
 }
 
 const isRecord = (data: unknown): data is StoreRecordMessage => {
@@ -43,7 +45,7 @@ const isRecord = (data: unknown): data is StoreRecordMessage => {
  * once. Several writer processes may share the durable name: JetStream gives each record to one.
  */
 export class StoreWriter {
-  readonly counts: StoreWriterCounts = { written: 0, alreadyStored: 0, redelivered: 0, rejected: 0 };
+  readonly counts: StoreWriterCounts = { written: 0, alreadyStored: 0, redelivered: 0, rejected: 0, failed: 0 };
 
   private constructor(private consumer: DurableConsumer | undefined) {}
 
@@ -71,11 +73,17 @@ export class StoreWriter {
       options.onError?.(new Error(`not a store record (stream seq ${delivery.streamSeq}); dropped`), message.topic);
       return;
     }
-    // A throw here (database unreachable) leaves the record unacknowledged: it comes again.
-    const changed =
-      record.kind === 'reading'
-        ? (await store.putReadings([record.bucket])) > 0
-        : await store.recordAlertEvent(record.event, record.atMs);
+    let changed: boolean;
+    try {
+      changed =
+        record.kind === 'reading'
+          ? (await store.putReadings([record.bucket])) > 0
+          : await store.recordAlertEvent(record.event, record.atMs);
+    } catch (error) {
+      // Leaves the record unacknowledged: it comes again.
+      this.counts.failed++;
+      throw error;
+    }
     if (changed) this.counts.written++;
     else this.counts.alreadyStored++;
   }
