@@ -22,6 +22,7 @@ export async function openNatsBus(
 ): Promise<OpenNatsBus> {
   const log = moduleLogger('nats');
   const connection = await connectNats({ ...config, name: `raqib-${role}-${hostname()}-${process.pid}` }, env);
+  const lastWarnedMs = new Map<string, number>();
   let bus: NatsBus;
   try {
     bus = await NatsBus.open(connection, {
@@ -29,7 +30,14 @@ export async function openNatsBus(
       liveMaxAgeS: config.liveMaxAgeS,
       recordsMaxAgeS: config.recordsMaxAgeS,
       maxStreamBytes: config.maxStreamBytes,
-      onError: (error, topic) => log.warn({ err: error, topic }, 'live bus message not delivered'),
+      onError: (error, topic) => {
+        // While NATS is away every publish fails: one line per topic family every 10 s, not one per message.
+        const family = topic.replace(/^(streams|store)\/[^/]+\//, '$1/*/');
+        const nowMs = Date.now();
+        if (nowMs - (lastWarnedMs.get(family) ?? -Infinity) < 10_000) return;
+        lastWarnedMs.set(family, nowMs);
+        log.warn({ err: error, topic }, 'live bus message not delivered (further ones for 10 s not logged)');
+      },
     });
   } catch (error) {
     await connection.close();
