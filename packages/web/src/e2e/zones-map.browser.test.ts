@@ -8,6 +8,25 @@ const haveBrowser = existsSync(CHROMIUM);
 if (!haveBrowser && process.env.CI) throw new Error(`${CHROMIUM} missing: run scripts/install-system-deps.sh`);
 
 type Call = Awaited<ReturnType<typeof apiSession>>;
+
+/** Text in Latin letters outside data marked translate="no": the same scan as dashboard.browser.test.ts. */
+const untranslated = (page: Page) =>
+  page.evaluate(() => {
+    const skip = (el: Element | null) => el?.closest('[translate="no"], [lang]:not([lang="ar"]), script, style');
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent?.trim() ?? '';
+      if (/[A-Za-z]/.test(text) && !skip(node.parentElement)) found.push(text);
+    }
+    for (const el of document.body.querySelectorAll('[aria-label], [title], [placeholder], [alt]')) {
+      for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
+        const value = el.getAttribute(name) ?? '';
+        if (/[A-Za-z]/.test(value) && !skip(el)) found.push(`${name}=${value}`);
+      }
+    }
+    return found;
+  });
 interface StoredZones {
   document: { features: { properties: Record<string, unknown>; geometry: { type: string; coordinates: unknown } }[] };
 }
@@ -226,6 +245,48 @@ describe.skipIf(!haveBrowser)('zones editor and map in Chromium against raqib se
       expect(Math.abs(lng - DEMO_SITE.lng)).toBeLessThan(0.0004);
       expect(Math.abs(lat - DEMO_SITE.lat)).toBeLessThan(0.0003);
     }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('offers an operator the zones but not the rules, and a viewer neither', async () => {
+    for (const role of ['operator', 'viewer'] as const) {
+      await call('POST', '/users', { username: role, role, password: `${role} test passphrase` });
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
+      try {
+        const other = await context.newPage();
+        await other.goto(`${server.url}/zones`);
+        await other.fill('input[name=username]', role);
+        await other.fill('input[name=password]', `${role} test passphrase`);
+        await other.click('button[type=submit]');
+        await other.getByTestId('zone-item').first().waitFor({ timeout: 15_000 });
+        const count = (testId: string) => other.getByTestId(testId).count();
+        expect([role, await count('draw-area'), await count('save-zones'), await count('rules-editor')]).toEqual(
+          role === 'operator' ? [role, 1, 1, 0] : [role, 0, 0, 0],
+        );
+        await other.goto(`${server.url}/map`);
+        // Once the events are listed, the form is there or not.
+        await other.locator('select option[value=demo]').waitFor({ state: 'attached' });
+        await other.getByTestId('fruin-legend').waitFor();
+        if (role === 'operator') await other.getByTestId('basemap-form').waitFor({ timeout: 5_000 });
+        else expect(await other.getByTestId('basemap-form').count()).toBe(0);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
+  it('in Arabic: the map and the editor (rules included) have no untranslated text', async () => {
+    await page.goto(`${server.url}/map?lang=ar`);
+    await expect.poll(() => page.getByTestId('map').getAttribute('data-ready'), { timeout: 15_000 }).toBe('true');
+    await page.locator('[data-testid=map-zone][data-zone=plaza-geo]').click();
+    await page.getByTestId('zone-series').waitFor({ timeout: 15_000 });
+    expect(await untranslated(page), 'untranslated on /map').toEqual([]);
+    await page.goto(`${server.url}/zones?lang=ar`);
+    await page.getByTestId('rules-editor').waitFor();
+    await page.getByTestId('zone-item').first().click();
+    await page.getByTestId('draw-area').click();
+    expect(await untranslated(page), 'untranslated on /zones').toEqual([]);
+    expect(await page.getAttribute('html', 'dir')).toBe('rtl');
     expect(pageErrors).toEqual([]);
   });
 });

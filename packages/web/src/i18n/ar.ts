@@ -206,6 +206,7 @@ export const ar: Messages = {
     noGeoZones: 'لا توجد منطقة على الخريطة بعد: ارسم واحدة في محرر المناطق.',
     density: '{{value}} شخص/م²',
     noDensity: 'لا كثافة بعد',
+    droneMarker: 'موقع الطائرة',
     dronesTitle: 'الطائرات على الخريطة',
     noTelemetry: 'لم ترسل أي طائرة موقعها (القياس عن بعد) بعد.',
     basemapTitle: 'الخريطة الأساسية',

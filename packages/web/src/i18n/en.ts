@@ -205,6 +205,7 @@ export const en = {
     noGeoZones: 'No map (geo) zone yet: draw one in the zones editor.',
     density: '{{value}} persons/m²',
     noDensity: 'no density yet',
+    droneMarker: 'Drone position',
     dronesTitle: 'Drones on the map',
     noTelemetry: 'No drone has sent its position (telemetry) yet.',
     basemapTitle: 'Base map',

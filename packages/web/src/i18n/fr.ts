@@ -206,6 +206,7 @@ export const fr: Messages = {
     noGeoZones: "Aucune zone cartographique (géo) : dessinez-en une dans l'éditeur de zones.",
     density: '{{value}} personnes/m²',
     noDensity: 'pas encore de densité',
+    droneMarker: 'Position du drone',
     dronesTitle: 'Drones sur la carte',
     noTelemetry: "Aucun drone n'a encore envoyé sa position (télémétrie).",
     basemapTitle: 'Fond de carte',

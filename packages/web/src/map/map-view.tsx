@@ -231,6 +231,7 @@ export function MapView(props: MapViewProps) {
               'NavigationControl.ZoomOut': t('map.zoomOut'),
               'NavigationControl.ResetBearing': t('map.resetBearing'),
               'Map.Title': t('map.title'),
+              'Marker.Title': t('map.droneMarker'),
             },
           });
         } catch (error) {
