@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approachGeoZone, DEMO_SITE, PLAN_CORNERS, pushDemoTelemetry, sitePlanPng } from './demo-site.js';
+import { singleTilePmtiles } from './single-tile-pmtiles.js';
 import { apiSession, CHROMIUM, startDemoServer, type DemoServer } from './serve-demo.js';
 
 const haveBrowser = existsSync(CHROMIUM);
@@ -219,6 +221,44 @@ describe.skipIf(!haveBrowser)('zones editor and map in Chromium against raqib se
       .poll(async () => Number(await page.getByTestId('zone-series').getAttribute('data-points')), { timeout: 15_000 })
       .toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a raster PMTiles base map read by byte ranges through the API', async () => {
+    const magenta = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#ff00ff' } })
+      .png()
+      .toBuffer();
+    const lngs = PLAN_CORNERS.map((c) => c[0]);
+    const lats = PLAN_CORNERS.map((c) => c[1]);
+    const archive = singleTilePmtiles(magenta, [
+      Math.min(...lngs),
+      Math.min(...lats),
+      Math.max(...lngs),
+      Math.max(...lats),
+    ]);
+    const status = await page.evaluate(
+      async (bytes) => {
+        const response = await fetch('/api/v1/events/demo/basemap', {
+          method: 'PUT',
+          headers: {
+            'content-type': 'application/vnd.pmtiles',
+            'x-csrf-token': sessionStorage.getItem('raqib.csrf') ?? '',
+          },
+          body: new Uint8Array(bytes),
+        });
+        return response.status;
+      },
+      [...archive],
+    );
+    expect(status).toBe(200);
+    await page.goto(`${server.url}/map`);
+    const map = page.getByTestId('map');
+    await expect.poll(() => map.getAttribute('data-basemap'), { timeout: 10_000 }).toBe('pmtiles');
+    await expect.poll(() => map.getAttribute('data-basemap-loaded'), { timeout: 15_000 }).toBe('true');
+    // The tile is drawn: a point of the map away from zones, markers and controls is magenta.
+    const shot = await map.screenshot();
+    const { data, info } = await sharp(shot).raw().toBuffer({ resolveWithObject: true });
+    const at = (Math.floor(info.height * 0.85) * info.width + Math.floor(info.width * 0.1)) * info.channels;
+    expect([data[at], data[at + 1], data[at + 2]]).toEqual([255, 0, 255]);
   });
 
   it('draws a counting line on the map (geo space) and saves it in longitude/latitude', async () => {
