@@ -102,7 +102,7 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
         bus,
         auth: new Authenticator(store),
         nowMs: Date.now,
-        liveStatus: (streamId) => live.apiStatus(streamId),
+        liveStatus: (streamId) => role?.liveStatus?.(streamId) ?? live.apiStatus(streamId),
         telemetry: live.telemetry,
         secureCookies: config.server.secureCookies || https !== undefined,
         dataDir: config.storage.dataDir,

@@ -2,6 +2,8 @@ import { hostname } from 'node:os';
 import { RaqibError } from '@raqib/core';
 import { moduleLogger } from '../../logging/logger.js';
 import type { Store } from '../../storage/store.js';
+import type { StreamLiveStatus } from '../../api/api-route.js';
+import { BusLiveStatus } from './bus-live-status.js';
 import { leaseStreamGate } from './lease-stream-gate.js';
 import type { NatsConfig } from './nats-config-schema.js';
 import type { NatsBus } from './nats-bus.js';
@@ -22,6 +24,8 @@ export interface ServeRoleParts {
   streamGate?: (streamIds: readonly string[]) => Promise<ReadonlySet<string>>;
   /** Whether this process analyses streams (an API node does not). */
   runsStreams: boolean;
+  /** An API node's view of the streams that workers run (GET /api/v1/streams); undefined: its own ServeLive's. */
+  liveStatus?: (streamId: string) => StreamLiveStatus | undefined;
   /** Set by the caller once the live side exists: a lost lease stops its stream at once. */
   onLeaseLost: (handler: () => void) => void;
   close(): Promise<void>;
@@ -54,7 +58,17 @@ export async function openServeRole(
         log.error({ err: error, topic }, 'store writer dropped a message that is not a record'),
     });
     log.info({ role }, 'store writer consuming the records stream');
-    return { liveStore: store, runsStreams: false, onLeaseLost: () => undefined, close: () => writer.stop() };
+    const status = new BusLiveStatus(nats.bus);
+    return {
+      liveStore: store,
+      runsStreams: false,
+      liveStatus: (streamId) => status.apiStatus(streamId),
+      onLeaseLost: () => undefined,
+      close: async () => {
+        status.close();
+        await writer.stop();
+      },
+    };
   }
   let lost: () => void = () => undefined;
   const leases = await StreamLeases.open(nats.bus.connection, {

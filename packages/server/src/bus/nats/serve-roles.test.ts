@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken } from '../../auth/user-accounts.js';
 import { parseServerConfig } from '../../serve/read-server-config.js';
 import { startServer, type RunningServer } from '../../serve/start-server.js';
 import { natsServerForTests, startNatsServer, NATS_SKIP_REASON, type NatsTestServer } from '../testing/nats-server.js';
@@ -75,6 +76,18 @@ describe.skipIf(!bin)(`raqib serve --role api|worker${bin ? '' : ` (${NATS_SKIP_
           ).length >= 2,
         15_000,
       );
+      // The API node lists the stream as live, with its analysed rate, from the worker's messages.
+      const { token } = await createApiToken(api.store, { name: 'roles test', role: 'viewer' }, 'system');
+      await waitFor(async () => {
+        const response = await api.app.inject({
+          url: '/api/v1/streams',
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const demo = (response.json() as Array<{ id: string; state: string; fps: number | null }>).find(
+          (stream) => stream.id === 'demo-drone',
+        );
+        return demo?.state === 'live' && (demo.fps ?? 0) > 0;
+      }, 10_000);
       // ...that came through the records stream.
       const records = await (await jetstreamManager(observer)).streams.info('RAQIB_roles_RECORDS');
       expect(records.state.messages).toBeGreaterThanOrEqual(2);
