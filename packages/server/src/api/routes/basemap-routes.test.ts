@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../openapi-document.js';
@@ -130,6 +131,21 @@ describe('event base map upload', () => {
       expect(response.statusCode, response.body).toBe(status);
       expect(response.json().error.message).toMatch(message);
     }
+    // Without a content-length (chunked), the limit is enforced while streaming to disk.
+    const chunked = await fx.app.inject({
+      method: 'PUT',
+      url: `/api/v1/events/hajj/basemap?corners=${CORNERS}`,
+      headers: { ...fx.as.operator, 'content-type': 'image/png' },
+      payload: Readable.from(
+        (function* () {
+          yield png;
+          for (let i = 0; i < 33; i++) yield Buffer.alloc(2 ** 20, 7);
+        })(),
+      ),
+    });
+    expect(chunked.statusCode).toBe(413);
+    expect(chunked.headers['connection']).toBe('close');
+    expect(chunked.json().error.message).toMatch(/may have at most 33554432 bytes/);
     expect(readdirSync(join(dataDir, 'basemaps', 'hajj')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     // A viewer may look, not upload; an unknown event is named.
     expect((await put(png, 'image/png', `?corners=${CORNERS}`, 'viewer')).statusCode).toBe(403);

@@ -73,7 +73,7 @@ export const basemapRoutes = [
       'application/vnd.pmtiles': `A PMTiles v3 archive (raster or vector tiles), at most ${maxBasemapBytes('application/vnd.pmtiles') / 2 ** 20} MiB.`,
     },
     response: metaSchema,
-    handler: async ({ params, query, deps, request, principal }) => {
+    handler: async ({ params, query, deps, request, reply, principal }) => {
       const store = storeOf(deps.dataDir);
       await requireEvent(deps, params.id);
       const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -94,7 +94,13 @@ export const basemapRoutes = [
           `the file has ${lengthHeader} bytes; a ${type} base map may have at most ${maxBasemapBytes(type)} (reduce its resolution, or tile it as PMTiles)`,
         );
       }
-      const saved = await store.save(params.id, type, corners, request.raw, principal!.actor, deps.nowMs());
+      const saved = await store
+        .save(params.id, type, corners, request.raw, principal!.actor, deps.nowMs())
+        .catch((error: unknown) => {
+          // The rest of an oversized body is not read: the connection cannot be reused.
+          if (error instanceof HttpError && error.status === 413) void reply.header('connection', 'close');
+          throw error;
+        });
       await deps.store.appendAudit({
         actor: principal!.actor,
         action: 'basemap.set',

@@ -157,7 +157,9 @@ export function basemapStore(dataDir: string) {
               headBytes += chunk.length;
             }
             if (bytes > limit) {
-              body.destroy();
+              // Stop reading (the rest is never buffered); the 413 goes out with `connection: close`.
+              body.unpipe(out);
+              body.pause();
               out.destroy();
               fail(
                 new HttpError(
