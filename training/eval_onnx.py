@@ -26,7 +26,7 @@ def part_args(part, data):
 
 def run_eval(model, part, data, threads):
     cmd = ['node', os.path.join(REPO, 'packages', 'server', 'bin', 'raqib.js'), 'eval', *part_args(part, data),
-           '--model', model, '--threads', str(threads), '--format', 'json']
+           '--model', model, '--precision', 'fp32', '--threads', str(threads), '--format', 'json']
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 

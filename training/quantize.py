@@ -1,11 +1,12 @@
 """Static int8 QDQ quantisation of the density model, without onnxruntime's Python tools.
 
-usage: /usr/bin/python3 training/quantize.py SRC.onnx DST.onnx [--calib-n 16] [--method percentile]
+usage: /usr/bin/python3 training/quantize.py SRC.onnx DST.onnx [--calib-n 16] [--method minmax]
        [--percentile 99.999] [--act-type uint8|int8] [--weight-bits 7|8] [--no-bias-correction]
-       [--fp32 head|PREFIX,...] [--fp32-first] [--stats FILE]
-The variants measured, and why none ships yet: training/EXPERIMENTS.md, section "int8". The defaults are the
-fastest accurate variant measured (uint8 activations, 7-bit weights, bias correction); the most accurate one
-adds --fp32 /backbone/l00 (trunk layers l000-l009, strides 2-4, stay fp32).
+       [--fp32 /backbone/l00|head|PREFIX,...|""] [--fp32-first] [--stats FILE]
+The defaults make the shipped models/raqib-density.int8.onnx (+ .int8.json) from models/raqib-density.onnx:
+  /usr/bin/python3 training/quantize.py models/raqib-density.onnx models/raqib-density.int8.onnx
+(min/max ranges, uint8 activations, 7-bit weights, bias correction, trunk layers l000-l009 fp32). Every
+variant measured and the rule it had to meet: training/EXPERIMENTS.md, section "int8".
 
 1. Calibration, on TRAINING images only: --calib-n seeded images from each of ShanghaiTech A and B
    (the train part of training/val-split.json) and VisDrone-person train; whole images, or a seeded
@@ -342,14 +343,15 @@ def main():
     p.add_argument('--calib-n', type=int, default=16, help='training images per part (A, B, V); default 16')
     p.add_argument('--crop', type=int, default=1024, help='largest calibration window side (px); default 1024')
     p.add_argument('--seed', type=int, default=20261203)
-    p.add_argument('--method', choices=['minmax', 'percentile', 'entropy'], default='percentile')
+    p.add_argument('--method', choices=['minmax', 'percentile', 'entropy'], default='minmax')
     p.add_argument('--percentile', type=float, default=99.999)
     p.add_argument('--act-type', choices=['uint8', 'int8'], default='uint8')
     p.add_argument('--weight-bits', type=int, choices=[7, 8], default=7,
                    help='7 (default): no int16 saturation in the AVX2 u8*s8 kernel (see EXPERIMENTS.md)')
     p.add_argument('--fp32-first', action='store_true', help='keep the first convolution in fp32')
-    p.add_argument('--fp32', default='', help='comma list of node-name prefixes kept fp32, or "head" for the '
-                   'density head after the trunk (%s)' % ','.join(HEAD))
+    p.add_argument('--fp32', default='/backbone/l00', help='comma list of node-name prefixes kept fp32, or "head" for the '
+                   'density head after the trunk (%s); default /backbone/l00 (trunk layers l000-l009); "" for none'
+                   % ','.join(HEAD))
     p.add_argument('--bias-correction', action=argparse.BooleanOptionalAction, default=True,
                    help='correct each quantised conv bias for the mean shift its weight rounding causes '
                         '(default on)')
@@ -412,6 +414,17 @@ def main():
         model.metadata_props.add(key='raqib.quantization.' + k, value=v)
     onnx.checker.check_model(model)
     onnx.save(model, a.dst)
+    # Runtime metadata next to the int8 file: the source's (same contract) plus what it was quantised from.
+    # The app uses DST only while quantizedFrom.sha256 is the sha256 of the fp32 model beside it, so a
+    # re-exported fp32 model is never paired with an int8 file made from older weights.
+    src_meta = os.path.splitext(a.src)[0] + '.json'
+    meta_json = dict(json.load(open(src_meta))) if os.path.exists(src_meta) else {}
+    meta_json.update({'precision': 'int8', 'quantizedFrom': {
+        'file': os.path.basename(a.src), 'sha256': hashlib.sha256(open(a.src, 'rb').read()).hexdigest(),
+        'version': meta_json.get('version')}, 'quantization': meta})
+    with open(os.path.splitext(a.dst)[0] + '.json', 'w') as f:
+        json.dump(meta_json, f, indent=2)
+        f.write('\n')
     clipped = sum(1 for _, mn, mx, lo, hi in report if hi < mx or lo > min(mn, 0))
     print(json.dumps({'dst': a.dst, 'quantisedNodes': len(qnodes), 'quantisedTensors': len(tensors),
                       'clippedTensors': clipped, 'calibrationImages': len(images), **meta}))

@@ -6,6 +6,13 @@ export {
 } from './onnx-density-estimator.js';
 export { defaultModelPath, repoRoot } from './default-model-path.js';
 export { readModelMetadata, metadataPathFor, type ModelMetadata } from './model-metadata.js';
+export {
+  MODEL_PRECISIONS,
+  int8VariantPath,
+  resolveModelPrecision,
+  type ModelPrecision,
+  type ResolvedModelPrecision,
+} from './model-precision.js';
 export { decodeDensityPoints, type DensityPointOptions } from './decode/density-points.js';
 export {
   planTiles,

@@ -12,6 +12,7 @@ import { moduleLogger } from '../logging/logger.js';
 import { decodeDensityPoints, type DensityPointOptions } from './decode/density-points.js';
 import { defaultModelPath } from './default-model-path.js';
 import { readModelMetadata, type ModelMetadata } from './model-metadata.js';
+import { resolveModelPrecision, type ModelPrecision } from './model-precision.js';
 import { fillPlanarInput, type InputPadding } from './planar-input.js';
 import { resizeRgb } from './resize-rgb.js';
 import { DEFAULT_MAX_TILE_PIXELS, DEFAULT_TILE_OVERLAP_PX, planTiles, type TilePlan } from './tile-plan.js';
@@ -21,6 +22,11 @@ const log = moduleLogger('inference');
 export interface OnnxDensityEstimatorOptions {
   /** The .onnx file; default {@link defaultModelPath} (RAQIB_MODEL or models/raqib-density.onnx). */
   modelPath?: string;
+  /**
+   * auto (default): the model's int8 variant (X.int8.onnx) when one quantised from exactly this model is
+   * beside it, else the model itself; int8: that variant or MODEL_LOAD_FAILED; fp32: the model itself.
+   */
+  precision?: ModelPrecision;
   /** onnxruntime intra-op threads. Default 2. */
   threads?: number;
   /** Largest model input of one run (padding included); larger frames are tiled. Default 1920x1088. */
@@ -35,7 +41,9 @@ export interface OnnxDensityEstimatorOptions {
 
 /** What the estimator knows about its model. */
 export interface DensityModelInfo {
+  /** The file that runs (the int8 variant when precision resolved to int8). */
   modelPath: string;
+  precision: 'int8' | 'fp32';
   name: string;
   version: string;
   inputName: string;
@@ -83,20 +91,23 @@ async function probeStride(session: InferenceSession, inputName: string, outputN
 export async function createOnnxDensityEstimator(
   options: OnnxDensityEstimatorOptions = {},
 ): Promise<OnnxDensityEstimator> {
-  const modelPath = options.modelPath ?? defaultModelPath();
+  const requestedPath = options.modelPath ?? defaultModelPath();
   const threads = options.threads ?? 2;
   if (!Number.isInteger(threads) || threads < 1) {
     throw new RaqibError('INPUT_INVALID', `threads must be a positive integer, got ${threads}`);
   }
   try {
-    await access(modelPath);
+    await access(requestedPath);
   } catch (error) {
     throw new RaqibError(
       'MODEL_LOAD_FAILED',
-      `${modelPath}: model file not found. Pass --model PATH or set RAQIB_MODEL (default models/raqib-density.onnx).`,
+      `${requestedPath}: model file not found. Pass --model PATH or set RAQIB_MODEL (default models/raqib-density.onnx).`,
       { cause: error },
     );
   }
+  const resolved = await resolveModelPrecision(requestedPath, options.precision ?? 'auto');
+  if (resolved.note !== undefined) log.warn({ model: requestedPath }, resolved.note);
+  const modelPath = resolved.modelPath;
   const meta: ModelMetadata | undefined = await readModelMetadata(modelPath);
   let session: InferenceSession;
   try {
@@ -125,6 +136,7 @@ export async function createOnnxDensityEstimator(
     }
     const model: DensityModelInfo = {
       modelPath,
+      precision: resolved.precision,
       name: meta?.name ?? 'unknown',
       version: meta?.version ?? 'unknown',
       inputName,

@@ -283,7 +283,11 @@ export class ServeLive {
     const { live } = this.options.config;
     this.estimatorLoad ??= createWorkerDensityEstimator({
       workers: live.workers,
-      estimator: { threads: live.threads, ...(live.modelPath ? { modelPath: live.modelPath } : {}) },
+      estimator: {
+        threads: live.threads,
+        precision: live.precision,
+        ...(live.modelPath ? { modelPath: live.modelPath } : {}),
+      },
     }).then(
       (estimator) => {
         if (this.stopped) {

@@ -168,6 +168,12 @@ export const serverConfigSchema = z
           .default(1920)
           .describe('Wider frames are downscaled to this width first.'),
         modelPath: z.string().min(1).optional().describe('ONNX density model; default the bundled model.'),
+        precision: z
+          .enum(['auto', 'int8', 'fp32'])
+          .default('auto')
+          .describe(
+            "Model precision: auto = the model's int8 variant (X.int8.onnx) when it was quantised from exactly this model, else fp32.",
+          ),
         workers: z
           .number()
           .int()

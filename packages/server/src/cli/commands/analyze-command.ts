@@ -10,7 +10,7 @@ import {
   rulesWithoutZonesWarning,
 } from '../../analysis/analysis-config-files.js';
 import { openAnalysisInput, openPointsAnalysisInput, type AnalysisInput } from '../../analysis/analysis-input.js';
-import { createOnnxDensityEstimator } from '../../inference/index.js';
+import { createOnnxDensityEstimator, type ModelPrecision } from '../../inference/index.js';
 import { loadTelemetryForVideo } from '../../ingest/telemetry-sidecar.js';
 import { checkAnalyzeOptions, PeopleScaleChoice, planAnalysisWork } from '../../input-limits/index.js';
 import { AlertStage } from '../../pipeline/alert-stage.js';
@@ -138,6 +138,13 @@ export const analyzeCommand = defineCommand({
       valueName: 'PATH',
     },
     threads: { type: 'number', description: 'Inference threads', default: 2, valueName: 'N' },
+    precision: {
+      type: 'string',
+      choices: ['auto', 'int8', 'fp32'],
+      default: 'auto',
+      description:
+        'Model precision: auto = the int8 variant (X.int8.onnx beside the model) when it was quantised from exactly this model, else fp32',
+    },
     format: {
       type: 'string',
       description: 'What to print on stdout at the end',
@@ -242,6 +249,7 @@ export const analyzeCommand = defineCommand({
           ? undefined
           : await createOnnxDensityEstimator({
               ...(options.model ? { modelPath: options.model } : {}),
+              precision: options.precision as ModelPrecision,
               threads: options.threads,
             });
       const stages: Stage[] = [

@@ -12,6 +12,7 @@ import {
 import { createCountCsvReporter } from './count-csv-reporter.js';
 import { createCountJsonReporter } from './count-json-reporter.js';
 import type { CountFailure, CountReporter, CountRow } from './count-reporter.js';
+import type { ModelPrecision } from '../../inference/model-precision.js';
 import { createCountTableReporter } from './count-table-reporter.js';
 
 const countOptions = {
@@ -30,6 +31,13 @@ const countOptions = {
     type: 'string',
     valueName: 'PATH',
     description: 'Density model (ONNX); default: $RAQIB_MODEL or models/raqib-density.onnx',
+  },
+  precision: {
+    type: 'string',
+    choices: ['auto', 'int8', 'fp32'],
+    default: 'auto',
+    description:
+      'Model precision: auto = the int8 variant (X.int8.onnx beside the model) when it was quantised from exactly this model, else fp32',
   },
   threads: { type: 'number', default: 2, valueName: 'N', description: 'Threads for the model runtime' },
 } satisfies Record<string, OptionSpec>;
@@ -76,6 +84,7 @@ async function runCount(paths: string[], options: CountOptions, io: CommandIo): 
     const { createOnnxDensityEstimator, defaultModelPath, modelPeopleScale } = await import('../../inference/index.js');
     const estimator = await createOnnxDensityEstimator({
       modelPath: options.model ?? defaultModelPath(),
+      precision: options.precision as ModelPrecision,
       threads: options.threads,
     });
     try {

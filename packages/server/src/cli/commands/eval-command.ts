@@ -12,15 +12,22 @@ import { moduleLogger } from '../../logging/logger.js';
 import { defineCommand, type CommandIo, type CommandSpec } from '../command-spec.js';
 import { formatEvalJson, type EvalReportContext } from './eval-json-reporter.js';
 import { evalOptions } from './eval-options.js';
+import type { ModelPrecision } from '../../inference/model-precision.js';
 import { resolveEvalPeopleScale } from './eval-people-scale.js';
 import { formatEvalTable } from './eval-table-reporter.js';
 
 /** A density estimator with what `--scale auto` needs to know about its model. */
-export type EvalEstimator = DensityEstimator & { readonly model?: Pick<DensityModelInfo, 'trainedHeadSizePx'> };
+export type EvalEstimator = DensityEstimator & {
+  readonly model?: Pick<DensityModelInfo, 'trainedHeadSizePx'> & Partial<Pick<DensityModelInfo, 'modelPath'>>;
+};
 
 /** What `raqib eval` needs from the outside world; tests inject fakes. */
 export interface EvalDependencies {
-  createEstimator(options: { modelPath?: string; threads?: number }): Promise<EvalEstimator>;
+  createEstimator(options: {
+    modelPath?: string;
+    precision?: ModelPrecision;
+    threads?: number;
+  }): Promise<EvalEstimator>;
   loadImage(path: string): Promise<RgbImage>;
   /** Resizes an image to exactly `widthPx x heightPx` (for --image-scale). */
   resizeImage(image: RgbImage, widthPx: number, heightPx: number): Promise<RgbImage>;
@@ -142,7 +149,11 @@ async function runEval(
 
   const deps = await dependencies();
   const modelPath = (options.model as string | undefined) ?? deps.defaultModelPath();
-  const estimator = await deps.createEstimator({ modelPath, ...(threads !== undefined ? { threads } : {}) });
+  const estimator = await deps.createEstimator({
+    modelPath,
+    precision: (options.precision as ModelPrecision | undefined) ?? 'auto',
+    ...(threads !== undefined ? { threads } : {}),
+  });
   const progress = io.stderr.isTTY === true;
   let evaluation;
   let peopleScale;
@@ -174,7 +185,8 @@ async function runEval(
   const context: EvalReportContext = {
     dataset: listing.root,
     subset: listing.subset,
-    modelPath,
+    // the file that ran: the int8 variant when --precision resolved to it
+    modelPath: estimator.model?.modelPath ?? modelPath,
     imageScale,
     peopleScale,
     bySize: options['by-size'] === true,

@@ -73,5 +73,12 @@ export const evalOptions = {
     valueName: 'PATH',
     description: 'Density model (ONNX); default: RAQIB_MODEL or models/raqib-density.onnx',
   },
+  precision: {
+    type: 'string',
+    choices: ['auto', 'int8', 'fp32'],
+    default: 'auto',
+    description:
+      'Model precision: auto = the int8 variant (X.int8.onnx beside the model) when it was quantised from exactly this model, else fp32',
+  },
   threads: { type: 'number', valueName: 'N', description: 'Threads for the model runtime (default: 2)' },
 } satisfies Record<string, OptionSpec>;
