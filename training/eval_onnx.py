@@ -3,7 +3,8 @@
 usage: /usr/bin/python3 training/eval_onnx.py MODEL.onnx [MODEL2.onnx ...] [--parts A,B,V,T] [--out DIR]
 Parts: A, B = ShanghaiTech part A / B val split (training/val-split.json); V = VisDrone-person val;
 T = VisDrone-person test. Every model sees the same images through the product's own path (`raqib eval`:
-decoding, edge padding, tiling, VisDrone ignored regions), so the rows differ only by the model. Prints
+decoding, edge padding, tiling, VisDrone ignored regions), so the rows differ only by the model; with
+`--precision fp32`, so each file given is the file that runs (auto would swap in X.int8.onnx). Prints
 per part MAE / ME per model and, for the 2nd.. models, the mean and largest |count difference| per image
 against the first model (the quantisation error without the labelling noise). --out keeps the JSON.
 """
