@@ -293,7 +293,19 @@ export const en = {
     rulesTitle: 'Alert rules',
     saveRules: 'Save rules',
   },
-  report: { title: 'Post-event report', placeholder: 'The post-event report comes here.' },
+  report: {
+    title: 'Post-event report',
+    placeholder: 'The post-event report comes here.',
+    event: 'Event',
+    language: 'Report language',
+    pdf: 'Print / PDF',
+    pdfHint: 'The PDF is printed by the server and takes a few seconds.',
+    openNewTab: 'Open in a new tab',
+    frameTitle: 'Report of the event',
+    loading: 'Building the report…',
+    failed: 'The report could not be shown: {{message}}',
+    noEvents: 'No event yet: a report covers the streams of an event.',
+  },
   notFound: { title: 'Page not found', back: 'Back to the live view' },
 };
 
