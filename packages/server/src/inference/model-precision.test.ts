@@ -82,6 +82,22 @@ describe('resolveModelPrecision', () => {
       await Promise.all([auto.close(), fp32.close()]);
     }
   });
+  it('a stale int8 file is reported through onWarning, once, and the fp32 model runs', async () => {
+    writeInt8({ sha256: '0'.repeat(64) });
+    const warnings: string[] = [];
+    const estimator = await createOnnxDensityEstimator({
+      modelPath: model,
+      threads: 1,
+      onWarning: (m) => warnings.push(m),
+    });
+    try {
+      expect(estimator.model).toMatchObject({ modelPath: model, precision: 'fp32' });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^running the fp32 model: .*m\.int8\.onnx was quantised from another m\.onnx/);
+    } finally {
+      await estimator.close();
+    }
+  });
 });
 
 // The shipped int8 model (models/raqib-density.int8.onnx): it must match the shipped fp32 model, or the app

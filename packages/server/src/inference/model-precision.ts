@@ -36,11 +36,11 @@ async function sha256Of(path: string): Promise<string> {
 
 /** Why the int8 file beside `modelPath` cannot stand in for it, or undefined when it can. */
 async function int8Problem(modelPath: string, int8Path: string): Promise<string | undefined> {
-  if (!(await exists(int8Path))) return `${int8Path} does not exist`;
+  if (!(await exists(int8Path))) return `${int8Path} does not exist (make it with training/quantize.py)`;
   const meta = await readModelMetadata(int8Path);
   const from = (meta as { quantizedFrom?: { sha256?: unknown } } | undefined)?.quantizedFrom?.sha256;
   if (typeof from !== 'string') {
-    return `${int8Path.replace(/\.onnx$/i, '.json')} does not say which model it was quantised from (quantizedFrom.sha256)`;
+    return `${int8Path.replace(/\.onnx$/i, '.json')} does not say which model it was quantised from (quantizedFrom.sha256); re-run training/quantize.py`;
   }
   // The training run re-exports the fp32 model when validation improves: an int8 file made from older
   // weights must not run in its place.
@@ -65,11 +65,8 @@ export async function resolveModelPrecision(
   const problem = await int8Problem(modelPath, int8Path);
   if (problem === undefined) return { modelPath: int8Path, precision: 'int8' };
   if (precision === 'int8') {
-    throw new RaqibError(
-      'MODEL_LOAD_FAILED',
-      `precision int8: ${problem}. Create it with training/quantize.py, or use precision fp32.`,
-    );
+    throw new RaqibError('MODEL_LOAD_FAILED', `precision int8: ${problem}; or run with precision fp32`);
   }
   const shipped = await exists(int8Path);
-  return { modelPath, precision: 'fp32', ...(shipped ? { note: `${problem}: running the fp32 model` } : {}) };
+  return { modelPath, precision: 'fp32', ...(shipped ? { note: `running the fp32 model: ${problem}` } : {}) };
 }

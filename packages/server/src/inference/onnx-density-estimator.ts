@@ -27,6 +27,8 @@ export interface OnnxDensityEstimatorOptions {
    * beside it, else the model itself; int8: that variant or MODEL_LOAD_FAILED; fp32: the model itself.
    */
   precision?: ModelPrecision;
+  /** Receives a one-line warning (an int8 file that does not match the model); default the module log. */
+  onWarning?: (message: string) => void;
   /** onnxruntime intra-op threads. Default 2. */
   threads?: number;
   /** Largest model input of one run (padding included); larger frames are tiled. Default 1920x1088. */
@@ -106,7 +108,10 @@ export async function createOnnxDensityEstimator(
     );
   }
   const resolved = await resolveModelPrecision(requestedPath, options.precision ?? 'auto');
-  if (resolved.note !== undefined) log.warn({ model: requestedPath }, resolved.note);
+  if (resolved.note !== undefined) {
+    if (options.onWarning) options.onWarning(resolved.note);
+    else log.warn({ model: requestedPath }, resolved.note);
+  }
   const modelPath = resolved.modelPath;
   const meta: ModelMetadata | undefined = await readModelMetadata(modelPath);
   let session: InferenceSession;

@@ -250,6 +250,7 @@ export const analyzeCommand = defineCommand({
           : await createOnnxDensityEstimator({
               ...(options.model ? { modelPath: options.model } : {}),
               precision: options.precision as ModelPrecision,
+              onWarning: warn,
               threads: options.threads,
             });
       const stages: Stage[] = [

@@ -85,6 +85,7 @@ async function runCount(paths: string[], options: CountOptions, io: CommandIo): 
     const estimator = await createOnnxDensityEstimator({
       modelPath: options.model ?? defaultModelPath(),
       precision: options.precision as ModelPrecision,
+      onWarning: (message) => io.stderr.write(`raqib count: warning: ${message}\n`),
       threads: options.threads,
     });
     try {

@@ -26,6 +26,7 @@ export interface EvalDependencies {
   createEstimator(options: {
     modelPath?: string;
     precision?: ModelPrecision;
+    onWarning?: (message: string) => void;
     threads?: number;
   }): Promise<EvalEstimator>;
   loadImage(path: string): Promise<RgbImage>;
@@ -152,6 +153,7 @@ async function runEval(
   const estimator = await deps.createEstimator({
     modelPath,
     precision: (options.precision as ModelPrecision | undefined) ?? 'auto',
+    onWarning: (message) => io.stderr.write(`raqib eval: warning: ${message}\n`),
     ...(threads !== undefined ? { threads } : {}),
   });
   const progress = io.stderr.isTTY === true;
