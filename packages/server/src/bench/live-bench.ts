@@ -17,29 +17,19 @@
  * RAQIB_BENCH_WORKERS (inference workers, default 1); RAQIB_BENCH_THREADS (onnxruntime threads per
  * worker, default 2).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { rotatePublishKey } from '../auth/publish-keys.js';
-import { defaultModelPath, repoRoot } from '../inference/index.js';
+import { defaultModelPath } from '../inference/index.js';
 import { publishRtmp, type TestPublisher } from '../live/testing/rtmp-publisher.js';
+import { descendants, makeCrowdClip, percentile, TICKS_PER_S } from './live-bench-measure.js';
 import { parseServerConfig } from '../serve/read-server-config.js';
 import { startServer, type RunningServer } from '../serve/start-server.js';
 
-const SAMPLE = join(
-  repoRoot(),
-  '..',
-  'shared',
-  'datasets',
-  'ShanghaiTech',
-  'part_B',
-  'train_data',
-  'images',
-  'IMG_1.jpg',
-);
 const WIDTH = 960;
 const HEIGHT = 540;
 const CLIP_FPS = 10;
@@ -50,62 +40,6 @@ const measureS = Number(env('RAQIB_BENCH_SECONDS', '30'));
 const analysisFps = Number(env('RAQIB_BENCH_FPS', '2'));
 const workers = Number(env('RAQIB_BENCH_WORKERS', '1'));
 const threads = Number(env('RAQIB_BENCH_THREADS', '2'));
-
-/** A 60 s clip panning over a real crowd photo (a test pattern when the dataset is absent). */
-function makeClip(dir: string): string {
-  const path = join(dir, `crowd-${WIDTH}x${HEIGHT}.mp4`);
-  const tall = Math.round((HEIGHT * 1.4) / 2) * 2;
-  const input = existsSync(SAMPLE)
-    ? ['-loop', '1', '-i', SAMPLE]
-    : ['-f', 'lavfi', '-i', `testsrc2=s=${WIDTH}x${tall}`];
-  execFileSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', ...input, '-t', '60', '-r', String(CLIP_FPS),
-    '-vf', `scale=${WIDTH}:${tall},crop=${WIDTH}:${HEIGHT}:0:'${(tall - HEIGHT) / 2}*(1+sin(t/4))'`,
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', String(CLIP_FPS), '-pix_fmt', 'yuv420p', '-y', path,
-  ]); // prettier-ignore
-  return path;
-}
-
-/** CPU ticks (user + system) and RSS of every process below `rootPid`, except those in `exclude`. */
-function descendants(rootPid: number, exclude: Set<number>): { ticks: number; rssKb: number; count: number } {
-  const parent = new Map<number, number>();
-  const stats = new Map<number, { ticks: number; rssPages: number }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // fields[0] is state (field 3); ppid is field 4, utime 14, stime 15, rss 24
-      parent.set(Number(entry), Number(fields[1]));
-      stats.set(Number(entry), { ticks: Number(fields[11]) + Number(fields[12]), rssPages: Number(fields[21]) });
-    } catch {
-      // exited meanwhile
-    }
-  }
-  let ticks = 0;
-  let rssKb = 0;
-  let count = 0;
-  for (const [pid, stat] of stats) {
-    if (exclude.has(pid)) continue;
-    let up = parent.get(pid);
-    let excluded = false;
-    while (up !== undefined && up > 1 && up !== rootPid) {
-      if (exclude.has(up)) excluded = true;
-      up = parent.get(up);
-    }
-    if (up !== rootPid || excluded) continue;
-    ticks += stat.ticks;
-    rssKb += stat.rssPages * 4;
-    count++;
-  }
-  return { ticks, rssKb, count };
-}
-
-const percentile = (values: number[], p: number) => {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
 
 async function runCase(streams: number, clip: string): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'raqib-bench-live-'));
@@ -188,7 +122,6 @@ async function runCase(streams: number, clip: string): Promise<Record<string, un
       };
     });
     const latencies = [...latenciesMs.values()].flat();
-    const ticksPerS = 100; // USER_HZ on Linux
     const round = (value: number) => (Number.isFinite(value) ? Math.round(value) : null);
     return {
       streams,
@@ -204,7 +137,7 @@ async function runCase(streams: number, clip: string): Promise<Record<string, un
       restarts: perStream.reduce((a, s) => a + s.restarts, 0),
       notLive: perStream.filter((s) => s.state !== 'live').length,
       nodeCpuPct: Math.round(((cpu.user + cpu.system) / 1e6 / wallS) * 100),
-      decodersCpuPct: Math.round(((children1.ticks - children0.ticks) / ticksPerS / wallS) * 100),
+      decodersCpuPct: Math.round(((children1.ticks - children0.ticks) / TICKS_PER_S / wallS) * 100),
       nodePeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       decodersRssMb: Math.round(childRssPeakKb / 1024),
     };
@@ -222,7 +155,7 @@ if (process.argv[2] === '--case') {
 } else {
   const counts = env('RAQIB_BENCH_STREAMS', '1,2,4,8').split(',').map(Number);
   const dir = mkdtempSync(join(tmpdir(), 'raqib-bench-live-clip-'));
-  const clip = makeClip(dir);
+  const clip = makeCrowdClip(dir, WIDTH, HEIGHT, CLIP_FPS);
   const rows: Record<string, unknown>[] = [];
   process.stdout.write(
     `bench:live: ${WIDTH}x${HEIGHT} streams at ${analysisFps} fps analysis, ${workers} worker(s) x ${threads} thread(s), ` +
