@@ -143,6 +143,26 @@ describe('parseZones: valid files', () => {
   it('accepts an empty collection', () => {
     expect(parseZones(collection(), 'z')).toEqual([]);
   });
+
+  it('keeps the event scope of a geo area and refuses it elsewhere', () => {
+    const geo = feature(square(46.67, 24.71, 46.68, 24.72), { id: 'plaza', space: 'geo', scope: 'event' });
+    const [plaza] = parseZones(collection(geo), 'z');
+    expect(plaza).toMatchObject({ id: 'plaza', space: 'geo', scope: 'event' });
+    expect(parseZones(collection(good), 'z')[0]).not.toHaveProperty('scope');
+    expect(zonesError(collection(feature(square(0, 0, 1, 1), { id: 'a', scope: 'event' })))).toBe(
+      'zones.geojson: features[0].properties.scope: event applies to geo zones only (set "space": "geo" with lon/lat coordinates)',
+    );
+    const line = {
+      type: 'LineString',
+      coordinates: [
+        [46.67, 24.71],
+        [46.68, 24.71],
+      ],
+    };
+    expect(zonesError(collection(feature(line, { id: 'l', space: 'geo', scope: 'event' })))).toBe(
+      'zones.geojson: features[0].properties.scope: event applies to areas (Polygon) only: lines are counted per drone',
+    );
+  });
 });
 
 describe('parseZones: invalid files name the field at fault', () => {

@@ -61,6 +61,12 @@ const propertiesSchema = z
       .describe('image: relative 0-1 frame coordinates (x right, y down); geo: [longitude, latitude] degrees.'),
     capacity: z.number().finite().positive().optional().describe('Areas: planned capacity in persons.'),
     lengthM: z.number().finite().positive().optional().describe('Lines: ground length in metres, when surveyed.'),
+    scope: z
+      .enum(['stream', 'event'])
+      .optional()
+      .describe(
+        'Geo areas: event = read and alerted once for the whole event from all its drones (raqib serve), not per drone. Default: stream.',
+      ),
     // Keys that common editors (QGIS, geojson.io) add; accepted and ignored.
     fid: z.unknown().optional(),
     description: z.unknown().optional(),
@@ -178,6 +184,9 @@ function toZone(f: RawFeature, i: number, fail: (path: string, message: string) 
   const space = props.space;
   if (f.geometry.type === 'Polygon') {
     if (props.lengthM !== undefined) fail(`${base}.properties.lengthM`, 'applies to lines (LineString) only');
+    if (props.scope === 'event' && space !== 'geo') {
+      fail(`${base}.properties.scope`, 'event applies to geo zones only (set "space": "geo" with lon/lat coordinates)');
+    }
     const rings = f.geometry.coordinates.map((c, r) =>
       checkRing(c, space, `${base}.geometry.coordinates[${r}]`, r > 0, fail),
     );
@@ -194,9 +203,13 @@ function toZone(f: RawFeature, i: number, fail: (path: string, message: string) 
       space,
       geometry: { type: 'Polygon', rings },
       ...(props.capacity !== undefined ? { capacity: props.capacity } : {}),
+      ...(props.scope !== undefined ? { scope: props.scope } : {}),
     };
   }
   if (props.capacity !== undefined) fail(`${base}.properties.capacity`, 'applies to areas (Polygon) only');
+  if (props.scope === 'event') {
+    fail(`${base}.properties.scope`, 'event applies to areas (Polygon) only: lines are counted per drone');
+  }
   const path = `${base}.geometry.coordinates`;
   const points = f.geometry.coordinates.map((p, k) => checkPosition(p, space, `${path}[${k}]`, fail));
   const distinct = points.filter((p, k) => k === 0 || p[0] !== points[k - 1]![0] || p[1] !== points[k - 1]![1]);
@@ -213,7 +226,7 @@ function toZone(f: RawFeature, i: number, fail: (path: string, message: string) 
 
 /**
  * Parses and validates a zones file: a GeoJSON FeatureCollection of Polygon (area) and LineString (line)
- * features with `properties: {id, name?, kind?, space?, capacity?, lengthM?}`.
+ * features with `properties: {id, name?, kind?, space?, capacity?, lengthM?, scope?}`.
  *
  * Checks: structure and types, at most {@link MAX_ZONES} zones and {@link MAX_ZONE_VERTICES} points
  * per ring, finite numbers, image coordinates within 0-1 (clamped within 0.001), lon/lat ranges, closed

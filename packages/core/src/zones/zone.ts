@@ -12,6 +12,9 @@ export const ZONE_KINDS: readonly ZoneKind[] = ['walkway', 'standing', 'queue', 
  */
 export type ZoneSpace = 'image' | 'geo';
 
+/** Who reads a zone: each drone stream on its own (`stream`), or the event from all its drones (`event`). */
+export type ZoneScope = 'stream' | 'event';
+
 /** Largest number of vertices accepted per ring or line (keeps coverage and validation cheap). */
 export const MAX_ZONE_VERTICES = 1000;
 
@@ -35,6 +38,11 @@ export interface AreaZone extends ZoneBase {
   geometry: { type: 'Polygon'; rings: readonly Ring[] };
   /** Planned capacity in persons, if set. */
   capacity?: number;
+  /**
+   * `event`: a geo zone read and alerted once for the whole event from all its drones (`raqib serve`'s
+   * event aggregator), not by each drone's pipeline. Default `stream`.
+   */
+  scope?: ZoneScope;
 }
 
 /** A line zone (gate, counting line): an open polyline of at least 2 points in `space` coordinates. */

@@ -61,21 +61,33 @@ describe('WebSocket /api/v1/live', () => {
 
   it('delivers the topics a viewer subscribed to, and refuses unknown topics', async () => {
     const client = await connect(url, fx.as.viewer);
-    client.socket.send(JSON.stringify({ type: 'subscribe', topics: ['alerts', 'streams/cam1/readings', 'secrets'] }));
+    client.socket.send(
+      JSON.stringify({
+        type: 'subscribe',
+        topics: ['alerts', 'streams/cam1/readings', 'events/hajj/readings', 'events/hajj/secrets', 'secrets'],
+      }),
+    );
     expect(await client.next()).toEqual({
       type: 'error',
       error: {
         code: 'NOT_FOUND',
-        message: "unknown topic 'secrets'; topics: alerts, streams/health, streams/ID/readings, streams/ID/analysis, streams/ID/frames",
+        message:
+          "unknown topic 'events/hajj/secrets'; topics: alerts, streams/health, streams/ID/readings, streams/ID/analysis, streams/ID/frames, events/ID/readings",
       },
     });
-    expect(await client.next()).toEqual({ type: 'subscribed', topics: ['alerts', 'streams/cam1/readings'] });
+    expect(await client.next()).toMatchObject({ type: 'error', error: { message: /^unknown topic 'secrets'/ } });
+    expect(await client.next()).toEqual({
+      type: 'subscribed',
+      topics: ['alerts', 'streams/cam1/readings', 'events/hajj/readings'],
+    });
     const [event] = rampAlertEvents('cam1');
     bus.publish('alerts', event);
     bus.publish('streams/cam2/readings', { zones: [] });
     bus.publish('streams/cam1/readings', { zones: [{ zoneId: 'plaza', count: 12 }] });
     expect(await client.next()).toEqual({ type: 'event', topic: 'alerts', data: JSON.parse(JSON.stringify(event)) });
     expect(await client.next()).toMatchObject({ topic: 'streams/cam1/readings', data: { zones: [{ count: 12 }] } });
+    bus.publish('events/hajj/readings', { count: 2200, naiveCount: 2860 });
+    expect(await client.next()).toMatchObject({ topic: 'events/hajj/readings', data: { count: 2200 } });
     client.socket.send('not json');
     expect(await client.next()).toMatchObject({ type: 'error', error: { code: 'INPUT_INVALID' } });
     client.socket.close();

@@ -122,7 +122,7 @@ function serveClient(
       if (!family) {
         fail(
           'NOT_FOUND',
-          `unknown topic '${topic}'; topics: alerts, streams/health, streams/ID/readings, streams/ID/analysis, streams/ID/frames`,
+          `unknown topic '${topic}'; topics: alerts, streams/health, streams/ID/readings, streams/ID/analysis, streams/ID/frames, events/ID/readings`,
         );
         continue;
       }

@@ -11,7 +11,8 @@ export type LiveHandler = (message: LiveMessage) => void;
  * events, stream health) and its consumers (the WebSocket, later a broker bridge). In-process now;
  * the same interface can sit on NATS for scale-out.
  *
- * Topics: `alerts`, `streams/health`, `streams/<id>/readings`, `streams/<id>/analysis`.
+ * Topics: `alerts`, `streams/health`, `streams/<id>/readings`, `streams/<id>/analysis`,
+ * `events/<id>/readings`.
  */
 export interface LiveBus {
   publish(topic: string, data: unknown): void;

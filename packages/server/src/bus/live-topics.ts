@@ -43,6 +43,13 @@ export const LIVE_TOPICS: readonly LiveTopic[] = [
     summary: 'The picture of analysed frames as JPEG (base64), same seq and pixel space as the analysis.',
     lossy: true,
   },
+  {
+    pattern: new RegExp(`^events/${STREAM}/readings$`),
+    example: 'events/hajj/readings',
+    role: 'viewer',
+    summary:
+      'The event-wide picture of one event, per fusion step: de-duplicated total, naive sum of its drones, one reading per event geo zone.',
+  },
 ];
 
 /** The topic family `topic` belongs to, or undefined when it is not a topic. */

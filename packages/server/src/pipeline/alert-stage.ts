@@ -47,6 +47,11 @@ export interface AlertStageOptions {
    * being raised again; one that no longer fits the rules is cleared with `rules-changed`.
    */
   openAlerts?: () => Promise<readonly LeftOpenAlert[]>;
+  /**
+   * Zones whose readings are not evaluated here: `raqib serve` raises the alerts of event-scoped geo
+   * zones once for the event (EventAggregator), so each drone's stream must not raise them too.
+   */
+  excludeZoneIds?: readonly string[];
 }
 
 /** An alert as stored, as far as carrying it on needs (a Store's alert record fits). */
@@ -73,6 +78,7 @@ export class AlertStage implements Stage {
   private engine: AlertEngine | null = null;
   private readonly zones: AlertFrame['zones'];
   private readonly listeners: readonly AlertListener[];
+  private readonly excluded: ReadonlySet<string>;
   private readonly records = new Map<string, AlertRecord>();
   private events = 0;
   private lastTimeS = 0;
@@ -84,6 +90,7 @@ export class AlertStage implements Stage {
       ...('capacity' in zone && zone.capacity !== undefined ? { capacity: zone.capacity } : {}),
     }));
     this.listeners = options.listeners ?? [];
+    this.excluded = new Set(options.excludeZoneIds ?? []);
   }
 
   async process(context: FrameContext): Promise<void> {
@@ -92,7 +99,7 @@ export class AlertStage implements Stage {
     this.lastTimeS = analysis.timeS;
     const events = this.engine.evaluate({
       timeS: analysis.timeS,
-      readings: analysis.zones,
+      readings: this.excluded.size > 0 ? analysis.zones.filter((z) => !this.excluded.has(z.zoneId)) : analysis.zones,
       frameSeq: analysis.frame.seq,
       ...(this.zones ? { zones: this.zones } : {}),
     });

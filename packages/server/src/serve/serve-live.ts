@@ -20,6 +20,7 @@ import { StoreRecorder } from '../storage/store-recorder.js';
 import type { Store } from '../storage/store.js';
 import type { StreamRecord } from '../storage/store-records.js';
 import type { DemoCrowd } from './demo-crowd.js';
+import { eventScopedZones } from './event-aggregator.js';
 import { LiveAlertNotifier } from './live-alert-notifier.js';
 import { LiveBusSink } from './live-bus-sink.js';
 import { livePictureStage } from './live-picture-stage.js';
@@ -44,6 +45,11 @@ export interface ServeLiveOptions {
    * see bus/nats/lease-stream-gate.ts); default all of them.
    */
   streamGate?: (streamIds: readonly string[]) => Promise<ReadonlySet<string>>;
+  /**
+   * True when this process runs the event aggregators (EventAggregators): zones with `scope: event`
+   * are then alerted once for the event there, and not by each drone's stream.
+   */
+  eventZoneAlerts?: boolean;
 }
 
 interface Running {
@@ -340,6 +346,7 @@ export class ServeLive {
         ...(config.rules ? { rules: config.rules } : {}),
         zones: config.zones,
         streamId: spec.id,
+        ...(this.options.eventZoneAlerts ? { excludeZoneIds: eventScopedZones(config.zones).map((z) => z.id) } : {}),
         listeners: [onAlert],
         // Alerts a killed server left open are carried on, not raised again; ids from wall time.
         idsFromCaptureTime: true,

@@ -15,6 +15,7 @@ import type { Store } from '../storage/store.js';
 import { DemoCrowd } from './demo-crowd.js';
 import { ensureDemoStream } from './ensure-demo-stream.js';
 import { openServerStore } from './open-server-store.js';
+import { EventAggregators } from './event-aggregators.js';
 import { ServeLive } from './serve-live.js';
 import type { ServerConfig } from './server-config.js';
 
@@ -88,10 +89,21 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
     }
     const crowd = env.demo ? new DemoCrowd() : undefined;
     const demo = crowd ? { ...(await ensureDemoStream(store, crowd)), crowd } : undefined;
+    // The event-wide picture (one total, geo zones read and alerted once per event) runs in the
+    // single process only: with several API nodes each would raise the event's alerts (docs/scale.md).
+    const events =
+      (env.role ?? 'all') === 'all'
+        ? new EventAggregators({
+            store: role.liveStore,
+            bus,
+            ...(env.onWarning ? { onWarning: env.onWarning } : {}),
+          })
+        : undefined;
     const live = new ServeLive({
       store: role.liveStore,
       bus,
       config,
+      eventZoneAlerts: events !== undefined,
       ...(role.streamGate ? { streamGate: role.streamGate } : {}),
       ...(demo ? { demo: { streamId: demo.streamId, crowd: demo.crowd } } : {}),
       ...(env.onWarning ? { onWarning: env.onWarning } : {}),
@@ -131,7 +143,9 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
     role.onLeaseLost(() => void live.reconcileNow());
     try {
       if (role.runsStreams) await live.start();
+      await events?.start();
     } catch (error) {
+      await events?.stop();
       await live.stop();
       await retention.stop();
       await app.close();
@@ -148,6 +162,7 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
       async close() {
         // Streams first (their last readings and alerts still go to the store), then the API and the store.
         await live.stop();
+        await events?.stop();
         await role?.close();
         await retention.stop();
         await app.close();
