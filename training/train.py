@@ -124,6 +124,22 @@ def head_size_range(samples, a):
     return [3, int(round(min(hi, 60.0)))]
 
 
+def requantize(onnx_path):
+    """Re-makes the int8 model beside a new fp32 export (quantize.py, its shipped defaults), so the app's
+    `--precision auto` keeps a matching pair; on failure the stale int8 files are removed (the app then runs
+    fp32). The <= 2 % accuracy rule is checked by hand before committing: training/eval_onnx.py FP32 INT8."""
+    base = os.path.splitext(onnx_path)[0]
+    int8 = base + '.int8.onnx'
+    q = subprocess.run([sys.executable, os.path.join(HERE, 'quantize.py'), onnx_path, int8],
+                       capture_output=True, text=True)
+    if q.returncode == 0:
+        return ', int8 re-made (check it: training/eval_onnx.py)'
+    for f in (int8, base + '.int8.json'):
+        if os.path.exists(f):
+            os.remove(f)
+    return ', int8 FAILED and removed: %s' % q.stderr[-500:]
+
+
 def score_of(res):
     return sum(res[k]['mae'] / t for k, t in SCORE_TARGETS.items())
 
@@ -245,7 +261,7 @@ def main():
                                    'biasCorrection': cal,
                                    'split': os.path.relpath(a.split, REPO)}, f, indent=2)
                         f.write('\n')
-                    msg += ' -> best, exported %s' % a.onnx
+                    msg += ' -> best, exported %s' % a.onnx + requantize(a.onnx)
                 save(os.path.join(a.out, 'best.pt'), {'calib': cal['k'] if cal else 1.0})
             log(logf, msg)
 
