@@ -64,14 +64,20 @@ def load_samples(root, part, names):
     return out
 
 
-def random_crop(s, rng, crop, smin, smax, flip=True):
+def random_crop(s, rng, crop, smin, smax, flip=True, p_person=0.0):
     """Random log-uniform rescale (smin..smax), crop x crop window (zero padded), horizontal flip.
+    With probability p_person (and people in the image) the window holds a randomly chosen annotated
+    person (anywhere in it): sparse drone images otherwise give mostly empty crops.
 
     Returns (uint8 HxWx3 array, float32 Nx2 points in crop pixels)."""
     scale = float(np.exp(rng.uniform(np.log(smin), np.log(smax))))
     r = crop / scale  # window size in source pixels
     x0 = rng.uniform(min(0.0, s.w - r), max(0.0, s.w - r))
     y0 = rng.uniform(min(0.0, s.h - r), max(0.0, s.h - r))
+    if p_person > 0 and len(s.points) and rng.random() < p_person:
+        px, py = s.points[int(rng.integers(len(s.points)))]
+        x0 = float(np.clip(px - rng.uniform(0.1, 0.9) * r, min(0.0, s.w - r), max(0.0, s.w - r)))
+        y0 = float(np.clip(py - rng.uniform(0.1, 0.9) * r, min(0.0, s.h - r), max(0.0, s.h - r)))
     bx0, by0 = max(0.0, x0), max(0.0, y0)
     bx1, by1 = min(float(s.w), x0 + r), min(float(s.h), y0 + r)
     ox0, oy0 = int(round((bx0 - x0) * scale)), int(round((by0 - y0) * scale))
