@@ -5,8 +5,8 @@
  * section and one shared SQLite store), then creates S pull streams. Their source is a local RTMP
  * relay (nginx, as a media server in front of the drones would be) that ffmpeg feeds with a 960x540
  * crowd clip in real time, so any worker can pull any stream: the workers share the streams through
- * their JetStream KV leases (fair share, ceil(S / W) each). Streams are created only once every worker
- * is up, so that the first one does not take them all.
+ * their JetStream KV leases (at most ceil(S / W) each: 4 streams on 3 workers run 2+2+0). Streams are
+ * created only once every worker is up, so that the first one does not take them all.
  *
  * Measured per W over `--seconds` after a warm-up: per-stream analysed fps (readings received over a
  * NATS subscription, one per analysed frame), p50/p95 frame-to-reading latency (receipt of the reading
@@ -148,6 +148,8 @@ interface Row {
   apiRssMb: number;
   workerRssMb: number[];
   analysedFramesPerS: number;
+  /** The machine's 1-minute load average at the end of the window (other jobs share the cores). */
+  loadAvg1m: number;
 }
 
 async function runCase(workers: number, clip: string, natsBin: string): Promise<Row> {
@@ -269,6 +271,7 @@ async function runCase(workers: number, clip: string, natsBin: string): Promise<
       apiRssMb: Math.round(nodes[0]!.peakRssKb / 1024),
       workerRssMb: workerNodes.map((node) => Math.round(node.peakRssKb / 1024)),
       analysedFramesPerS: +perStream.reduce((sum, s) => sum + s.fps, 0).toFixed(2),
+      loadAvg1m: +loadavg()[0]!.toFixed(1),
     };
   } catch (error) {
     for (const node of nodes) process.stderr.write(`--- ${node.name} ---\n${node.log().slice(-2000)}\n`);
