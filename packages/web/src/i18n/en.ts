@@ -168,7 +168,6 @@ export const en = {
   },
   map: {
     title: 'Map',
-    placeholder: 'The site map with drone positions and zone densities comes here.',
     zoomIn: 'Zoom in',
     zoomOut: 'Zoom out',
     resetBearing: 'Face north',
@@ -218,7 +217,6 @@ export const en = {
   },
   zones: {
     title: 'Zones and rules',
-    placeholder: 'The zone and rule editor comes here.',
     surfaceLabel: 'Drone frame with its zones; choose Draw area or Draw line to draw',
     surfaceDrawing:
       'Drawing: arrow keys move the cross, Space adds a point, Enter closes the shape, Delete removes the last point, Escape cancels',
@@ -295,7 +293,6 @@ export const en = {
   },
   report: {
     title: 'Post-event report',
-    placeholder: 'The post-event report comes here.',
     event: 'Event',
     language: 'Report language',
     pdf: 'Print / PDF',

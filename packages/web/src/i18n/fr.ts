@@ -169,7 +169,6 @@ export const fr: Messages = {
   },
   map: {
     title: 'Carte',
-    placeholder: 'Ici viendra le plan du site avec les drones et la densité des zones.',
     zoomIn: 'Zoom avant',
     zoomOut: 'Zoom arrière',
     resetBearing: 'Nord en haut',
@@ -219,7 +218,6 @@ export const fr: Messages = {
   },
   zones: {
     title: 'Zones et règles',
-    placeholder: "Ici viendra l'éditeur de zones et de règles.",
     surfaceLabel: 'Image du drone avec ses zones ; choisissez Dessiner une zone ou une ligne',
     surfaceDrawing:
       'Dessin : les flèches déplacent la croix, Espace ajoute un point, Entrée ferme la forme, Suppr retire le dernier point, Échap annule',
@@ -297,7 +295,6 @@ export const fr: Messages = {
   },
   report: {
     title: "Rapport d'après-événement",
-    placeholder: "Ici viendra le rapport d'après-événement.",
     event: 'Événement',
     language: 'Langue du rapport',
     pdf: 'Imprimer / PDF',
