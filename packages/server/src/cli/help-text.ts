@@ -49,10 +49,16 @@ export function markdownReference(commands: readonly CommandSpec[]): string {
     parts.push('| option | description | default |', '| --- | --- | --- |');
     for (const [name, option] of Object.entries(spec.options)) {
       const def = option.default === undefined ? '' : `\`${String(option.default)}\``;
-      parts.push(`| \`${optionLabel(name, option)}\` | ${option.description} | ${def} |`);
+      const cells = [`\`${optionLabel(name, option)}\``, option.description, def].map(escapeTableCell);
+      parts.push(`| ${cells.join(' | ')} |`);
     }
     if (spec.examples?.length) parts.push('', 'Examples:', '', '```', ...spec.examples, '```');
     parts.push('');
   }
   return parts.join('\n');
+}
+
+/** A Markdown table cell: a bare `|` (as in `--format table|json`) would end the cell. */
+function escapeTableCell(text: string): string {
+  return text.replace(/\|/g, '\\|');
 }
