@@ -58,7 +58,7 @@ def parse():
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--crop', type=int, default=256)
     p.add_argument('--batch-a', type=int, default=2)
-    p.add_argument('--batch-b', type=int, default=2)
+    p.add_argument('--batch-b', type=int, default=3, help='ShanghaiTech B crops per step (2 until step 6,000 of v2)')
     p.add_argument('--batch-v', type=int, default=3, help='VisDrone-person train crops per step')
     p.add_argument('--batch-s', type=int, default=2, help='synthetic aerial crowd crops per step')
     p.add_argument('--scale-a', type=float, nargs=2, default=[0.4, 1.4])
