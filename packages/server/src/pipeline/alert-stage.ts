@@ -1,13 +1,12 @@
 import {
   AlertEngine,
   type AlertEvent,
-  type AlertEvidence,
   type AlertFrame,
   type AlertSeverity,
-  type RuleId,
   type RulesConfig,
   type Zone,
 } from '@raqib/core';
+import { carryOnOpenAlerts, type LeftOpenAlert } from './carry-on-open-alerts.js';
 import type { FrameContext, Stage } from './stage.js';
 
 /** Receives every alert lifecycle event in order (files, notifiers, the live dashboard). */
@@ -52,19 +51,6 @@ export interface AlertStageOptions {
    * zones once for the event (EventAggregator), so each drone's stream must not raise them too.
    */
   excludeZoneIds?: readonly string[];
-}
-
-/** An alert as stored, as far as carrying it on needs (a Store's alert record fits). */
-export interface LeftOpenAlert {
-  id: string;
-  incidentId: string;
-  zoneId: string;
-  rule: RuleId;
-  severity: AlertSeverity;
-  /** Wall time it was raised (Unix ms). */
-  raisedAtMs: number;
-  value: number;
-  evidence: AlertEvidence;
 }
 
 /**
@@ -123,54 +109,9 @@ export class AlertStage implements Stage {
     });
     if (!openAlerts || originMs === undefined) return engine;
     const left = await openAlerts();
-    const toStreamS = (wallMs: number) => (wallMs - originMs) / 1000;
-    const rejected = new Set(
-      engine
-        .restore(
-          left.map((alert) => ({
-            id: alert.id,
-            incidentId: alert.incidentId,
-            zoneId: alert.zoneId,
-            rule: alert.rule,
-            severity: alert.severity,
-            startedAtS: toStreamS(alert.raisedAtMs),
-            peakValue: alert.evidence.peakValue,
-            // The peak's wall time is not stored: the raise stands in for it.
-            peakAtS: toStreamS(alert.raisedAtMs),
-            value: alert.value,
-          })),
-          this.zones,
-          timeS,
-        )
-        .map((alert) => alert.id),
-    );
     // An alert the rules no longer have (edited while the server was down) closes as a rules change.
     await this.emit(
-      left
-        .filter((alert) => rejected.has(alert.id))
-        .map((alert): AlertEvent => {
-          const startedAtS = toStreamS(alert.raisedAtMs);
-          return {
-            id: alert.id,
-            incidentId: alert.incidentId,
-            type: 'cleared',
-            severity: alert.severity,
-            rule: alert.rule,
-            zoneId: alert.zoneId,
-            streamId: streamId ?? 'stream',
-            timeS,
-            value: alert.value,
-            threshold: alert.evidence.clearThreshold,
-            evidence: {
-              ...alert.evidence,
-              startedAtS,
-              conditionSinceS: timeS,
-              clearReason: 'rules-changed',
-              durationS: timeS - startedAtS,
-              history: [],
-            },
-          };
-        }),
+      carryOnOpenAlerts(engine, left, { streamId: streamId ?? 'stream', zones: this.zones, timeS, originMs }),
     );
     return engine;
   }

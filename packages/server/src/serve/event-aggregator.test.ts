@@ -13,6 +13,7 @@ import {
 import { InProcessBus } from '../bus/live-bus.js';
 import { AlertStage } from '../pipeline/alert-stage.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import { readOpenAlerts } from '../storage/store-recorder.js';
 import { EventAggregator, eventReadingsTopic, type EventReadingsMessage } from './event-aggregator.js';
 
 // Issue 13 through serve's bus: two simulated drones whose footprints overlap by 30% of the ground they
@@ -132,6 +133,54 @@ describe('EventAggregator', () => {
     expect(alerts.filter((a) => a.event.type === 'cleared')).toHaveLength(stored.length);
     const after = await store.listAlerts({ state: 'all', limit: 10 });
     expect(after.every((a) => a.condition === 'cleared')).toBe(true);
+    await store.close();
+  });
+
+  it('hands an event over: the next aggregator carries its open alert on under the same id', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    const fleet = new SimulatedDroneFleet([drone('a', -SEPARATION_M / 2), drone('b', SEPARATION_M / 2)], plane, {
+      worldToEventM: toEvent,
+    });
+    const alerts: AlertEvent[] = [];
+    /** One node's aggregator fed seqs [from, to) of both drones on its own bus. */
+    const run = async (from: number, to: number, close: 'end' | 'hand-over') => {
+      const bus = new InProcessBus((error) => {
+        throw error;
+      });
+      bus.subscribe('alerts', (m) => alerts.push((m.data as { event: AlertEvent }).event));
+      const leftOpen = await readOpenAlerts(store, 'event:hajj');
+      const aggregator = new EventAggregator({ eventId: 'hajj', bus, store, zones, leftOpen });
+      aggregator.setStreams(['a', 'b']);
+      for (let seq = from; seq < to; seq++) {
+        fleet.observe(truth).frames.forEach((frame, d) => {
+          bus.publish(`streams/${frame.droneId}/analysis`, {
+            streamId: frame.droneId,
+            capturedAtMs: T0 + seq * 500,
+            widthPx: frame.widthPx,
+            heightPx: frame.heightPx,
+            points: Array.from(frame.pointsPx ?? []),
+            pose: fleet.pose(fleet.drones[d]!, true),
+            gsdMPerPx: null,
+          });
+        });
+      }
+      await aggregator.close(close);
+      return leftOpen;
+    };
+    // The first node raises the occupancy alert and its escalations, then hands the event over.
+    expect(await run(0, 30, 'hand-over')).toEqual([]);
+    const raisedFirst = alerts.filter((e) => e.type !== 'cleared').map((e) => e.id);
+    expect(raisedFirst.length).toBeGreaterThan(0);
+    expect(alerts.filter((e) => e.type === 'cleared')).toEqual([]);
+    // The next node (after a gap, as after a lease TTL) reads them back and carries them on.
+    const leftOpen = await run(40, 60, 'end');
+    expect(leftOpen.map((a) => a.id).sort()).toEqual([...new Set(raisedFirst)].sort());
+    const raisedSecond = alerts.filter((e) => e.type === 'raised' && !raisedFirst.includes(e.id));
+    expect(raisedSecond).toEqual([]);
+    // Its clean stop ends them, under the first node's ids; nothing stored twice.
+    const stored = await store.listAlerts({ state: 'all', limit: 20 });
+    expect(stored.map((a) => a.id).sort()).toEqual([...new Set(raisedFirst)].sort());
+    expect(stored.every((a) => a.condition === 'cleared' && a.clearReason === 'stream-ended')).toBe(true);
     await store.close();
   });
 

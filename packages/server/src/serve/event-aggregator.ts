@@ -6,6 +6,7 @@ import {
   eventZonesFromGeo,
   isAreaZone,
   type AlertEvent,
+  type AlertFrame,
   type CameraPose,
   type EventFusionStep,
   type EventZoneReading,
@@ -15,6 +16,7 @@ import {
 } from '@raqib/core';
 import type { LiveBus, LiveMessage } from '../bus/live-bus.js';
 import { moduleLogger } from '../logging/logger.js';
+import { carryOnOpenAlerts, type LeftOpenAlert } from '../pipeline/carry-on-open-alerts.js';
 import { ReadingDownsampler } from '../storage/reading-downsampler.js';
 import type { Store } from '../storage/store.js';
 
@@ -54,6 +56,11 @@ export interface EventAggregatorOptions {
    * is left out of the step (stale) rather than holding the event picture up. Default 1.
    */
   waitS?: number;
+  /**
+   * The event's alerts an earlier aggregator left open (a killed server, a lease handed over by another
+   * API node; see readOpenAlerts): carried on under their ids at the first frame, not raised again.
+   */
+  leftOpen?: readonly LeftOpenAlert[];
   /** Every alert event, after it is stored and published (notifications). */
   onAlert?: (event: AlertEvent) => void;
   /** One-line warnings for the operator (a drone that cannot be placed on the map). */
@@ -116,6 +123,7 @@ export class EventAggregator {
   private readonly maxSkewS: number;
   private readonly waitS: number;
   private readonly zones: readonly Zone[];
+  private readonly alertZones: AlertFrame['zones'];
   private plane: LocalTangentPlane | null = null;
   private originMs: number | null = null;
   private nextStepS = 0;
@@ -132,10 +140,13 @@ export class EventAggregator {
     // The event plane is anchored on the first zone when there is one, else on the first drone placed.
     const first = this.zones.find(isAreaZone)?.geometry.rings[0]?.[0];
     if (first) this.plane = new LocalTangentPlane([first[0], first[1]]);
-    this.fusion = new EventFusion({
-      zones: this.plane ? eventZonesFromGeo(this.zones, this.plane).zones : [],
-      maxSkewS: this.maxSkewS,
-    });
+    const fusionZones = this.plane ? eventZonesFromGeo(this.zones, this.plane).zones : [];
+    this.fusion = new EventFusion({ zones: fusionZones, maxSkewS: this.maxSkewS });
+    this.alertZones = fusionZones.map((zone) => ({
+      id: zone.id,
+      kind: zone.kind,
+      ...(zone.capacity !== undefined ? { capacity: zone.capacity } : {}),
+    }));
     this.downsampler = new ReadingDownsampler(this.streamId);
   }
 
@@ -163,13 +174,16 @@ export class EventAggregator {
     return this.writes;
   }
 
-  /** Unsubscribes, clears the open alerts (`stream-ended`) and stores the open reading buckets. */
-  async close(): Promise<void> {
+  /**
+   * Unsubscribes and stores the open reading buckets. `end` (the default) clears the open alerts
+   * (`stream-ended`); `hand-over` leaves them open for the node that takes the event over.
+   */
+  async close(mode: 'end' | 'hand-over' = 'end'): Promise<void> {
     if (this.closed) return this.writes;
     this.closed = true;
     for (const unsubscribe of this.subscriptions.values()) unsubscribe();
     this.subscriptions.clear();
-    const last = this.engine?.finish(this.lastStepS) ?? [];
+    const last = mode === 'end' ? (this.engine?.finish(this.lastStepS) ?? []) : [];
     const open = this.downsampler.flush();
     this.enqueue(async () => {
       for (const event of last) await this.recordAlert(event);
@@ -196,6 +210,15 @@ export class EventAggregator {
         streamId: this.streamId,
         idTimeOriginMs: capturedAtMs,
         ...(this.options.rules ? { rules: this.options.rules } : {}),
+      });
+      const cleared = carryOnOpenAlerts(this.engine, this.options.leftOpen ?? [], {
+        streamId: this.streamId,
+        zones: this.alertZones,
+        timeS: 0,
+        originMs: capturedAtMs,
+      });
+      this.enqueue(async () => {
+        for (const event of cleared) await this.recordAlert(event);
       });
     }
     const timeS = (capturedAtMs - this.originMs) / 1000;

@@ -1,8 +1,9 @@
-import { parseRulesConfig, parseZones, type RulesConfig, type Zone } from '@raqib/core';
+import { parseRulesConfig, parseZones, type AlertEvent, type RulesConfig, type Zone } from '@raqib/core';
 import type { LiveBus } from '../bus/live-bus.js';
 import { moduleLogger } from '../logging/logger.js';
 import type { Store } from '../storage/store.js';
-import { EventAggregator, eventScopedZones } from './event-aggregator.js';
+import { readOpenAlerts } from '../storage/store-recorder.js';
+import { EventAggregator, eventScopedZones, eventStreamId } from './event-aggregator.js';
 
 const log = moduleLogger('event-aggregators');
 
@@ -12,6 +13,15 @@ export interface EventAggregatorsOptions {
   bus: LiveBus;
   /** How often the Store's events, streams, zones and rules are compared with what runs. Default 2 s. */
   reconcileMs?: number;
+  /**
+   * Cluster mode (several API nodes): of the events that have streams, the ones this node runs, by a
+   * lease per event (bus/nats/event-lease-gate.ts). An event it no longer holds is handed over: its
+   * open alerts stay open for the node that takes it, which carries them on. Default: every event,
+   * and a stop ends the events' alerts (`stream-ended`), as a stream's.
+   */
+  gate?: (eventIds: readonly string[]) => Promise<ReadonlySet<string>>;
+  /** Every event alert, after it is stored and published (notifications). */
+  onAlert?: (eventId: string, event: AlertEvent) => void;
   onWarning?: (message: string) => void;
 }
 
@@ -53,13 +63,17 @@ export class EventAggregators {
     return this.queue;
   }
 
-  /** Closes every aggregator (open alerts cleared, reading buckets stored). */
+  /** Closes every aggregator (reading buckets stored; open alerts cleared, or handed over with a gate). */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.queue;
-    await Promise.all([...this.running.values()].map((run) => run.aggregator.close()));
+    await Promise.all([...this.running.values()].map((run) => run.aggregator.close(this.closeMode)));
     this.running.clear();
+  }
+
+  private get closeMode(): 'end' | 'hand-over' {
+    return this.options.gate ? 'hand-over' : 'end';
   }
 
   private async reconcile(): Promise<void> {
@@ -69,12 +83,15 @@ export class EventAggregators {
     for (const stream of await store.listStreams()) {
       byEvent.set(stream.eventId, [...(byEvent.get(stream.eventId) ?? []), stream.id]);
     }
+    const held = this.options.gate ? await this.options.gate([...byEvent.keys()]) : undefined;
     for (const [eventId, run] of [...this.running]) {
-      if (byEvent.has(eventId)) continue;
+      if (byEvent.has(eventId) && (!held || held.has(eventId))) continue;
       this.running.delete(eventId);
-      await run.aggregator.close();
+      // An event with no streams left ends; one another node holds now is handed over.
+      await run.aggregator.close(byEvent.has(eventId) ? this.closeMode : 'end');
     }
     for (const [eventId, streamIds] of byEvent) {
+      if (held && !held.has(eventId)) continue;
       streamIds.sort();
       const { zones, rules, signature } = await this.eventConfig(streamIds);
       let run = this.running.get(eventId);
@@ -84,13 +101,17 @@ export class EventAggregators {
         run = undefined;
       }
       if (!run) {
+        const { onAlert, onWarning } = this.options;
         const aggregator = new EventAggregator({
           eventId,
           bus: this.options.bus,
           store,
           zones,
           ...(rules ? { rules } : {}),
-          ...(this.options.onWarning ? { onWarning: this.options.onWarning } : {}),
+          // Written by the aggregator this one replaces (closed above) or by another node's.
+          leftOpen: await readOpenAlerts(store, eventStreamId(eventId)),
+          ...(onAlert ? { onAlert: (event: AlertEvent) => onAlert(eventId, event) } : {}),
+          ...(onWarning ? { onWarning } : {}),
         });
         run = { aggregator, signature };
         this.running.set(eventId, run);

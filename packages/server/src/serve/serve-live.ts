@@ -21,7 +21,7 @@ import type { Store } from '../storage/store.js';
 import type { StreamRecord } from '../storage/store-records.js';
 import type { DemoCrowd } from './demo-crowd.js';
 import { eventScopedZones } from './event-aggregator.js';
-import { LiveAlertNotifier } from './live-alert-notifier.js';
+import type { LiveAlertNotifier } from './live-alert-notifier.js';
 import { LiveBusSink } from './live-bus-sink.js';
 import { livePictureStage } from './live-picture-stage.js';
 import type { ServerConfig } from './server-config.js';
@@ -38,18 +38,15 @@ export interface ServeLiveOptions {
   reconcileMs?: number;
   /** One-line warnings for the operator (the CLI prints them on stderr). */
   onWarning?: (message: string) => void;
-  /** Where secrets (MQTT and notifier credentials) are read from; default process.env. */
+  /** `notify:` destinations of the streams' alerts (closed by the caller after stop, so the last alerts go out). */
+  notifier?: LiveAlertNotifier;
+  /** Where secrets (MQTT credentials) are read from; default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
   /**
    * Which of the streams that could run this process runs (scale-out: the ones whose lease it holds,
    * see bus/nats/lease-stream-gate.ts); default all of them.
    */
   streamGate?: (streamIds: readonly string[]) => Promise<ReadonlySet<string>>;
-  /**
-   * True when this process runs the event aggregators (EventAggregators): zones with `scope: event`
-   * are then alerted once for the event there, and not by each drone's stream.
-   */
-  eventZoneAlerts?: boolean;
 }
 
 interface Running {
@@ -88,7 +85,6 @@ export class ServeLive {
   /** Live telemetry of every stream (HTTP pushes and MQTT), read by each stream's geo stage. */
   readonly telemetry: LiveTelemetry;
   private mqttTelemetry: MqttTelemetryIntake | null = null;
-  private notifier: LiveAlertNotifier | null = null;
   /** Ids of the stored streams at the last reconcile (MQTT telemetry for others is refused). */
   private knownStreams = new Set<string>();
 
@@ -110,15 +106,7 @@ export class ServeLive {
 
   /** Starts the ingest (a failure is a warning: the API and pull streams run without it) and the streams. */
   async start(): Promise<void> {
-    const { ingest, notify } = this.options.config;
-    // Configuration errors (a missing secret, a destination not allowed) stop the start, before any stream.
-    if (notify) {
-      this.notifier = new LiveAlertNotifier(notify, {
-        dataDir: this.options.config.storage.dataDir,
-        ...(this.options.env ? { env: this.options.env } : {}),
-        onWarning: (message) => this.warn(message),
-      });
-    }
+    const { ingest } = this.options.config;
     this.mqttTelemetry = this.mqttTelemetryIntake();
     if (ingest.enabled) {
       const rtmp = new RtmpIngest({
@@ -156,7 +144,7 @@ export class ServeLive {
   apiStatus(streamId: string): StreamLiveStatus | undefined {
     const status = this.streams.get(streamId);
     const telemetry = this.telemetry.health(streamId);
-    const notifications = this.notifier?.streamCounts(streamId);
+    const notifications = this.options.notifier?.streamCounts(streamId);
     if (!status && !telemetry && !notifications) return undefined;
     return {
       ...(status ? { state: status.state } : {}),
@@ -176,8 +164,6 @@ export class ServeLive {
     await this.queue;
     await this.streams.stopAll();
     await this.mqttTelemetry?.stop();
-    // After the streams: their last alerts are notified too (bounded by notify.flushTimeoutMs).
-    await this.notifier?.close();
     if (this.estimatorLoad) await this.estimatorLoad;
     await this.estimator?.close();
     await this.ingest?.stop();
@@ -321,7 +307,7 @@ export class ServeLive {
       // Published after it is stored: a client that sees the alert finds it in GET /api/v1/alerts.
       bus.publish('alerts', { streamId: spec.id, event });
       // Enqueued only: a destination that is down never holds up the stream.
-      if (config.eventId !== undefined) this.notifier?.notify(spec.id, config.eventId, event);
+      if (config.eventId !== undefined) this.options.notifier?.notify(spec.id, config.eventId, event);
     };
     const notes = (note: string) => this.warnOnce(`${spec.id}:note:${note}`, `stream ${spec.id}: ${note}`);
     const stages: Stage[] = config.demo
@@ -346,7 +332,8 @@ export class ServeLive {
         ...(config.rules ? { rules: config.rules } : {}),
         zones: config.zones,
         streamId: spec.id,
-        ...(this.options.eventZoneAlerts ? { excludeZoneIds: eventScopedZones(config.zones).map((z) => z.id) } : {}),
+        // Event zones are alerted once for the event by its aggregator (here or on an API node).
+        excludeZoneIds: eventScopedZones(config.zones).map((z) => z.id),
         listeners: [onAlert],
         // Alerts a killed server left open are carried on, not raised again; ids from wall time.
         idsFromCaptureTime: true,

@@ -15,7 +15,9 @@ import type { Store } from '../storage/store.js';
 import { DemoCrowd } from './demo-crowd.js';
 import { ensureDemoStream } from './ensure-demo-stream.js';
 import { openServerStore } from './open-server-store.js';
+import { eventStreamId } from './event-aggregator.js';
 import { EventAggregators } from './event-aggregators.js';
+import { LiveAlertNotifier } from './live-alert-notifier.js';
 import { ServeLive } from './serve-live.js';
 import type { ServerConfig } from './server-config.js';
 
@@ -30,6 +32,8 @@ export interface RunningServer {
   bus: LiveBus;
   /** The live streams and the RTMP ingest. */
   live: ServeLive;
+  /** The event aggregators this process runs (none on a worker; on an API node those of its leased events). */
+  events?: EventAggregators;
   /** The demo stream's id and its drone's settings (with `demo: true`). */
   demo?: { eventId: string; streamId: string; crowd: DemoCrowd };
   close(): Promise<void>;
@@ -68,6 +72,7 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
   const { store, location: storeLocation } = await openServerStore(config.storage, { postgresUrl: env.postgresUrl });
   let nats: OpenNatsBus | undefined;
   let role: ServeRoleParts | undefined;
+  let notifier: LiveAlertNotifier | undefined;
   try {
     const admin = await ensureFirstAdmin(store, env.adminPassword);
     if (admin) log.info({ username: admin.username }, 'first admin created from RAQIB_ADMIN_PASSWORD');
@@ -89,21 +94,34 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
     }
     const crowd = env.demo ? new DemoCrowd() : undefined;
     const demo = crowd ? { ...(await ensureDemoStream(store, crowd)), crowd } : undefined;
-    // The event-wide picture (one total, geo zones read and alerted once per event) runs in the
-    // single process only: with several API nodes each would raise the event's alerts (docs/scale.md).
-    const events =
-      (env.role ?? 'all') === 'all'
-        ? new EventAggregators({
-            store: role.liveStore,
-            bus,
-            ...(env.onWarning ? { onWarning: env.onWarning } : {}),
-          })
-        : undefined;
+    // Configuration errors (a missing secret, a destination not allowed) stop the start, before any stream.
+    notifier = config.notify
+      ? new LiveAlertNotifier(config.notify, {
+          dataDir: config.storage.dataDir,
+          onWarning: (message) => {
+            log.warn(message);
+            env.onWarning?.(message);
+          },
+        })
+      : undefined;
+    // The event-wide picture (one total, geo zones read and alerted once per event): in the single
+    // process, or on the API nodes, one node per event by a lease (docs/scale.md).
+    const events = role.runsEvents
+      ? new EventAggregators({
+          store: role.liveStore,
+          bus,
+          ...(role.eventGate ? { gate: role.eventGate } : {}),
+          ...(notifier
+            ? { onAlert: (eventId, event) => notifier!.notify(eventStreamId(eventId), eventId, event) }
+            : {}),
+          ...(env.onWarning ? { onWarning: env.onWarning } : {}),
+        })
+      : undefined;
     const live = new ServeLive({
       store: role.liveStore,
       bus,
       config,
-      eventZoneAlerts: events !== undefined,
+      ...(notifier ? { notifier } : {}),
       ...(role.streamGate ? { streamGate: role.streamGate } : {}),
       ...(demo ? { demo: { streamId: demo.streamId, crowd: demo.crowd } } : {}),
       ...(env.onWarning ? { onWarning: env.onWarning } : {}),
@@ -140,13 +158,17 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
       );
     }
     retention.start();
-    role.onLeaseLost(() => void live.reconcileNow());
+    role.onLeaseLost(() => {
+      void live.reconcileNow();
+      void events?.reconcileNow();
+    });
     try {
       if (role.runsStreams) await live.start();
       await events?.start();
     } catch (error) {
       await events?.stop();
       await live.stop();
+      await notifier?.close();
       await retention.stop();
       await app.close();
       throw error;
@@ -158,11 +180,14 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
       storeLocation,
       bus,
       live,
+      ...(events ? { events } : {}),
       ...(demo ? { demo } : {}),
       async close() {
         // Streams first (their last readings and alerts still go to the store), then the API and the store.
         await live.stop();
         await events?.stop();
+        // After the streams and events: their last alerts are notified too (bounded by notify.flushTimeoutMs).
+        await notifier?.close();
         await role?.close();
         await retention.stop();
         await app.close();

@@ -44,25 +44,30 @@ export class StoreRecorder {
     if (open.length > 0) await this.store.putReadings(open);
   }
 
-  /**
-   * The stream's alerts whose condition the engine never cleared (the process was killed while
-   * they were open), whatever their workflow status: a restarted stream carries them on (see
-   * AlertStage `openAlerts`) instead of raising the same incident again under a new id.
-   */
-  async openAlerts(): Promise<AlertRecord[]> {
-    try {
-      const alerts = await this.store.listAlerts({ state: 'all', streamId: this.streamId, limit: OPEN_ALERTS_LIMIT });
-      return alerts.filter((alert) => alert.condition === 'active');
-    } catch (error) {
-      // A database that is down must not keep the stream from being analysed: it starts without
-      // them (an incident still on may then be raised again under a new id).
-      log.warn({ streamId: this.streamId, err: error }, 'open alerts not read back; the stream starts without them');
-      return [];
-    }
+  /** The stream's alerts left open by an earlier run ({@link readOpenAlerts}). */
+  openAlerts(): Promise<AlertRecord[]> {
+    return readOpenAlerts(this.store, this.streamId);
   }
 
   /** Alert listener: stores the event at its wall time. */
   async recordAlert(event: AlertEvent): Promise<void> {
     await this.store.recordAlertEvent(event, Math.round(this.offsetMs + event.timeS * 1000));
+  }
+}
+
+/**
+ * A stream's alerts whose condition the engine never cleared (the process was killed while they were
+ * open, or another node held the stream), whatever their workflow status: a restarted stream carries
+ * them on (see carryOnOpenAlerts) instead of raising the same incident again under a new id.
+ */
+export async function readOpenAlerts(store: Store, streamId: string): Promise<AlertRecord[]> {
+  try {
+    const alerts = await store.listAlerts({ state: 'all', streamId, limit: OPEN_ALERTS_LIMIT });
+    return alerts.filter((alert) => alert.condition === 'active');
+  } catch (error) {
+    // A database that is down must not keep the stream from being analysed: it starts without
+    // them (an incident still on may then be raised again under a new id).
+    log.warn({ streamId, err: error }, 'open alerts not read back; the stream starts without them');
+    return [];
   }
 }

@@ -4,6 +4,7 @@ import { moduleLogger } from '../../logging/logger.js';
 import type { Store } from '../../storage/store.js';
 import type { StreamLiveStatus } from '../../api/api-route.js';
 import { BusLiveStatus } from './bus-live-status.js';
+import { eventLeaseGate } from './event-lease-gate.js';
 import { leaseStreamGate } from './lease-stream-gate.js';
 import type { NatsConfig } from './nats-config-schema.js';
 import type { NatsBus } from './nats-bus.js';
@@ -24,9 +25,13 @@ export interface ServeRoleParts {
   streamGate?: (streamIds: readonly string[]) => Promise<ReadonlySet<string>>;
   /** Whether this process analyses streams (an API node does not). */
   runsStreams: boolean;
+  /** Whether this process runs event aggregators (the event-wide picture and alerts; a worker does not). */
+  runsEvents: boolean;
+  /** An API node runs only the events whose lease it holds (one node per event in the cluster). */
+  eventGate?: (eventIds: readonly string[]) => Promise<ReadonlySet<string>>;
   /** An API node's view of the streams that workers run (GET /api/v1/streams); undefined: its own ServeLive's. */
   liveStatus?: (streamId: string) => StreamLiveStatus | undefined;
-  /** Set by the caller once the live side exists: a lost lease stops its stream at once. */
+  /** Set by the caller once the live side exists: a lost lease stops its stream (or event) at once. */
   onLeaseLost: (handler: () => void) => void;
   close(): Promise<void>;
 }
@@ -36,6 +41,7 @@ export interface ServeRoleParts {
  * - `worker`: leases per stream in JetStream KV (a fair share of the streams; a dead worker's move on
  *   after `nats.leaseTtlMs`); readings and alert events published to the records stream;
  * - `api`: no streams; the one idempotent store writer (several API nodes share its durable consumer);
+ *   the event aggregators, one node per event by a lease in JetStream KV;
  * - `all`: nothing changes.
  */
 export async function openServeRole(
@@ -44,7 +50,13 @@ export async function openServeRole(
   store: Store,
 ): Promise<ServeRoleParts> {
   if (role === 'all')
-    return { liveStore: store, runsStreams: true, onLeaseLost: () => undefined, close: async () => {} };
+    return {
+      liveStore: store,
+      runsStreams: true,
+      runsEvents: true,
+      onLeaseLost: () => undefined,
+      close: async () => {},
+    };
   if (!nats) {
     throw new RaqibError(
       'CONFIG_INVALID',
@@ -52,7 +64,20 @@ export async function openServeRole(
     );
   }
   const log = moduleLogger('serve-role');
+  let lost: () => void = () => undefined;
+  const workerId = `${hostname()}:${process.pid}`;
   if (role === 'api') {
+    const eventLeases = await StreamLeases.open(nats.bus.connection, {
+      workerId,
+      kind: 'events',
+      ttlMs: nats.config.leaseTtlMs,
+      site: nats.config.site,
+      onLost: (eventId, reason) => {
+        log.warn({ eventId, reason }, 'event lease lost: handing its aggregator over');
+        lost();
+      },
+      onError: (error, eventId) => log.warn({ err: error, eventId }, 'event lease not renewed (retried)'),
+    });
     const writer = await StoreWriter.start(nats.bus, store, {
       onError: (error, topic) =>
         log.error({ err: error, topic }, 'store writer dropped a message that is not a record'),
@@ -62,17 +87,19 @@ export async function openServeRole(
     return {
       liveStore: store,
       runsStreams: false,
+      runsEvents: true,
+      eventGate: eventLeaseGate(eventLeases),
       liveStatus: (streamId) => status.apiStatus(streamId),
-      onLeaseLost: () => undefined,
+      onLeaseLost: (handler) => (lost = handler),
       close: async () => {
         status.close();
+        await eventLeases.close();
         await writer.stop();
       },
     };
   }
-  let lost: () => void = () => undefined;
   const leases = await StreamLeases.open(nats.bus.connection, {
-    workerId: `${hostname()}:${process.pid}`,
+    workerId,
     ttlMs: nats.config.leaseTtlMs,
     site: nats.config.site,
     onLost: (streamId, reason) => {
@@ -85,6 +112,8 @@ export async function openServeRole(
     liveStore: recordsViaBusStore(store, new StoreRecordPublisher(nats.bus)),
     streamGate: leaseStreamGate(leases),
     runsStreams: true,
+    // The API nodes fuse the events and raise the event zones' alerts.
+    runsEvents: false,
     onLeaseLost: (handler) => (lost = handler),
     close: () => leases.close(),
   };

@@ -11,8 +11,10 @@ export interface StreamLeasesOptions {
    * third of it, so two missed renewals are tolerated.
    */
   ttlMs: number;
-  /** Deployment name; the bucket is `raqib_<site>_leases`. */
+  /** Deployment name; the bucket is `raqib_<site>_leases` (streams) or `raqib_<site>_event_leases` (events). */
   site?: string;
+  /** What the leases are on: live streams (workers) or events (the event aggregators of API nodes). Default streams. */
+  kind?: 'streams' | 'events';
   /** A lease this worker held is gone (taken over after a pause, or not renewed within the TTL): stop the stream. */
   onLost?: (streamId: string, reason: string) => void;
   /** A renewal or claim that failed for a reason other than losing the lease (NATS down): retried at the next tick. */
@@ -73,7 +75,7 @@ export class StreamLeases {
 
   /** Opens (creating it if needed) the lease bucket and starts renewing. */
   static async open(connection: NatsConnection, options: StreamLeasesOptions): Promise<StreamLeases> {
-    const bucket = `raqib_${checkSite(options.site ?? 'main')}_leases`;
+    const bucket = `raqib_${checkSite(options.site ?? 'main')}_${options.kind === 'events' ? 'event_' : ''}leases`;
     const kvm = new Kvm(connection);
     let kv: KV;
     try {
