@@ -238,6 +238,26 @@ describe('API', () => {
     expect(missing.statusCode).toBe(404);
   });
 
+  it("serves an event's fused readings (stored by its aggregator under event:<id>)", async () => {
+    const sampler = new ReadingDownsampler('event:derby');
+    const buckets = [];
+    for (let step = 0; step < 10; step++) {
+      buckets.push(...sampler.add(T0 + step * 500, [{ zoneId: 'event', kind: 'frame', count: 100 + step }]));
+    }
+    await fx.store.putReadings(buckets);
+    const response = await fx.app.inject({
+      method: 'GET',
+      url: `/api/v1/events/derby/readings?zone=event&from=${T0}&to=${T0 + 3000}`,
+      headers: fx.as.viewer,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ eventId: 'derby', streamId: 'event:derby' });
+    expect(response.json().buckets.map((b: { countMean: number }) => b.countMean)).toEqual([100.5, 102.5, 104.5]);
+    const missing = await fx.app.inject({ method: 'GET', url: '/api/v1/events/nope/readings', headers: fx.as.viewer });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.message).toBe("event 'nope' does not exist");
+  });
+
   it('runs the alert workflow: a viewer cannot acknowledge, an operator can, every action is audited', async () => {
     const events = rampAlertEvents('cam1');
     for (const event of events) await fx.store.recordAlertEvent(event, T0);

@@ -19,13 +19,9 @@ import { moduleLogger } from '../logging/logger.js';
 import { carryOnOpenAlerts, type LeftOpenAlert } from '../pipeline/carry-on-open-alerts.js';
 import { ReadingDownsampler } from '../storage/reading-downsampler.js';
 import type { Store } from '../storage/store.js';
+import { eventStreamId } from '../storage/store-records.js';
 
 const log = moduleLogger('event-aggregator');
-
-/** The stream id under which an event's fused readings and alerts are stored and published. */
-export function eventStreamId(eventId: string): string {
-  return `event:${eventId}`;
-}
 
 /** The topic of an event's fused readings. */
 export function eventReadingsTopic(eventId: string): string {

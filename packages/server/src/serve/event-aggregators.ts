@@ -3,7 +3,8 @@ import type { LiveBus } from '../bus/live-bus.js';
 import { moduleLogger } from '../logging/logger.js';
 import type { Store } from '../storage/store.js';
 import { readOpenAlerts } from '../storage/store-recorder.js';
-import { EventAggregator, eventScopedZones, eventStreamId } from './event-aggregator.js';
+import { EventAggregator, eventScopedZones } from './event-aggregator.js';
+import { eventStreamId } from '../storage/store-records.js';
 
 const log = moduleLogger('event-aggregators');
 

@@ -15,7 +15,7 @@ import type { Store } from '../storage/store.js';
 import { DemoCrowd } from './demo-crowd.js';
 import { ensureDemoStream } from './ensure-demo-stream.js';
 import { openServerStore } from './open-server-store.js';
-import { eventStreamId } from './event-aggregator.js';
+import { eventStreamId } from '../storage/store-records.js';
 import { EventAggregators } from './event-aggregators.js';
 import { LiveAlertNotifier } from './live-alert-notifier.js';
 import { ServeLive } from './serve-live.js';

@@ -55,6 +55,11 @@ export interface StreamDocument {
   updatedBy: Actor;
 }
 
+/** The stream id under which an event's fused readings and alerts are stored (serve's EventAggregator). */
+export function eventStreamId(eventId: string): string {
+  return `event:${eventId}`;
+}
+
 /** Time-series resolution of stored readings. */
 export type ReadingResolution = '1s' | '1m';
 export const RESOLUTION_MS: Record<ReadingResolution, number> = { '1s': 1000, '1m': 60_000 };
