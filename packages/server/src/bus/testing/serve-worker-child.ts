@@ -1,5 +1,5 @@
 // `raqib serve --role worker --demo` as a child process for the takeover test (serve-takeover.test.ts):
-// prints `running` once it analyses the demo stream. Run: node --import tsx THIS CONFIG_FILE DASHBOARD_DIR
+// prints `running` once it analyses the demo stream; SIGTERM stops it cleanly (its stream ends). Run: node --import tsx THIS CONFIG_FILE DASHBOARD_DIR
 import { readFileSync } from 'node:fs';
 import { parseServerConfig } from '../../serve/read-server-config.js';
 import { startServer } from '../../serve/start-server.js';
@@ -17,3 +17,7 @@ const timer = setInterval(() => {
     clearInterval(timer);
   }
 }, 50);
+process.once('SIGTERM', () => {
+  clearInterval(timer);
+  void server.close().then(() => process.exit(0));
+});
