@@ -19,6 +19,7 @@ import { ZoneStage } from '../pipeline/zone-stage.js';
 import { StoreRecorder } from '../storage/store-recorder.js';
 import type { Store } from '../storage/store.js';
 import type { StreamRecord } from '../storage/store-records.js';
+import type { StreamGate } from '../bus/nats/lease-stream-gate.js';
 import type { DemoCrowd } from './demo-crowd.js';
 import { eventScopedZones } from './event-aggregator.js';
 import type { LiveAlertNotifier } from './live-alert-notifier.js';
@@ -46,7 +47,7 @@ export interface ServeLiveOptions {
    * Which of the streams that could run this process runs (scale-out: the ones whose lease it holds,
    * see bus/nats/lease-stream-gate.ts); default all of them.
    */
-  streamGate?: (streamIds: readonly string[]) => Promise<ReadonlySet<string>>;
+  streamGate?: StreamGate;
 }
 
 interface Running {
@@ -115,6 +116,7 @@ export class ServeLive {
         port: ingest.port,
         authorize: storePublishAuthorizer(this.options.store),
         onPublish: (key) => void this.onPublish(key),
+        onPublishDone: (key) => this.onPublishDone(key),
       });
       try {
         await rtmp.start();
@@ -189,6 +191,19 @@ export class ServeLive {
     }
   }
 
+  /**
+   * Scale-out (a stream gate): a push stream whose drone left this machine is given up, its lease
+   * released, so that the drone's next publish, to whichever worker it reaches, takes the stream. One
+   * process (no gate) keeps it, stalled, until its drone publishes again.
+   */
+  private onPublishDone(key: string): void {
+    if (!this.options.streamGate) return;
+    for (const [streamId, publishKey] of this.publishKeys) {
+      if (publishKey === key) this.publishKeys.delete(streamId);
+    }
+    void this.reconcileNow();
+  }
+
   private inputFor(record: StreamRecord): LiveStreamInput | undefined {
     const demo = this.options.demo;
     if (demo && record.id === demo.streamId) {
@@ -221,7 +236,8 @@ export class ServeLive {
       wanted.set(record.id, { record, input, signature });
     }
     if (this.options.streamGate) {
-      const allowed = await this.options.streamGate([...wanted.keys()]);
+      const pushedHere = [...wanted].filter(([, want]) => want.input.kind === 'rtmp-push').map(([id]) => id);
+      const allowed = await this.options.streamGate([...wanted.keys()], new Set(pushedHere));
       for (const id of [...wanted.keys()]) if (!allowed.has(id)) wanted.delete(id);
     }
     for (const [id, run] of [...this.running]) {

@@ -56,4 +56,23 @@ describe('leaseStreamGate', () => {
     expect([...(await gate(['s2']))]).toEqual(['s2']);
     expect(table.has('s1')).toBe(false);
   });
+
+  it('always takes a push stream published to its own machine, beyond its share of the shared streams', async () => {
+    const table = new Map<string, string>();
+    const a = leaseStreamGate(workerLeases(table, 'a', () => 2));
+    const b = leaseStreamGate(workerLeases(table, 'b', () => 2));
+    const shared = ['s1', 's2', 's3', 's4'];
+    // The drone of `push` publishes to b's ingest: only b has its input, so only b wants it.
+    for (let round = 0; round < 2; round++) {
+      await a(shared);
+      await b([...shared, 'push'], new Set(['push']));
+    }
+    expect(table.get('push')).toBe('b');
+    // The shared streams are still split evenly: the push stream does not count against b's share.
+    expect(heldCounts(table, ['a', 'b'])).toEqual([2, 3]);
+    // Its drone stops publishing there (b no longer wants it) and republishes to a: a takes it.
+    await b(shared);
+    await a([...shared, 'push'], new Set(['push']));
+    expect(table.get('push')).toBe('a');
+  });
 });

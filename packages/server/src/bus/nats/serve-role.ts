@@ -5,7 +5,7 @@ import type { Store } from '../../storage/store.js';
 import type { StreamLiveStatus } from '../../api/api-route.js';
 import { BusLiveStatus } from './bus-live-status.js';
 import { eventLeaseGate } from './event-lease-gate.js';
-import { leaseStreamGate } from './lease-stream-gate.js';
+import { leaseStreamGate, type StreamGate } from './lease-stream-gate.js';
 import type { NatsConfig } from './nats-config-schema.js';
 import type { NatsBus } from './nats-bus.js';
 import { recordsViaBusStore } from './records-via-bus-store.js';
@@ -22,7 +22,7 @@ export interface ServeRoleParts {
   /** The Store the live streams write to (a worker's readings and alert events go through JetStream). */
   liveStore: Store;
   /** A worker runs only the streams it holds leases for. */
-  streamGate?: (streamIds: readonly string[]) => Promise<ReadonlySet<string>>;
+  streamGate?: StreamGate;
   /** Whether this process analyses streams (an API node does not). */
   runsStreams: boolean;
   /** Whether this process runs event aggregators (the event-wide picture and alerts; a worker does not). */
