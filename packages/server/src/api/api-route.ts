@@ -30,8 +30,8 @@ export interface ApiDeps {
   liveStatus?: (streamId: string) => StreamLiveStatus | undefined;
   /** Where live analysis, readings, alerts and stream health are published (WebSocket /api/v1/live). */
   bus?: LiveBus;
-  /** Where pushed live telemetry goes (POST /api/v1/streams/:id/telemetry). */
-  telemetry?: LiveTelemetry;
+  /** Where pushed live telemetry goes (POST /api/v1/streams/:id/telemetry): this node's, relayed to the others. */
+  telemetry?: Pick<LiveTelemetry, 'push'>;
   /** Mark cookies Secure (and use the `__Host-` prefix): true when served over TLS. */
   secureCookies: boolean;
   /** Where the API keeps uploaded files (event base maps); absent: such uploads answer 404. */

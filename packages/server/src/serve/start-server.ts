@@ -18,6 +18,7 @@ import { openServerStore } from './open-server-store.js';
 import { eventStreamId } from '../storage/store-records.js';
 import { EventAggregators } from './event-aggregators.js';
 import { LiveAlertNotifier } from './live-alert-notifier.js';
+import { TelemetryRelay } from '../live/telemetry-relay.js';
 import { ServeLive } from './serve-live.js';
 import type { ServerConfig } from './server-config.js';
 
@@ -126,6 +127,8 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
       ...(demo ? { demo: { streamId: demo.streamId, crowd: demo.crowd } } : {}),
       ...(env.onWarning ? { onWarning: env.onWarning } : {}),
     });
+    // Telemetry posted to this node reaches the node running the stream (TelemetryRelay).
+    const telemetry = new TelemetryRelay(live.telemetry, bus);
     const app = createApiServer(
       {
         store,
@@ -133,7 +136,7 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
         auth: new Authenticator(store),
         nowMs: Date.now,
         liveStatus: (streamId) => role?.liveStatus?.(streamId) ?? live.apiStatus(streamId),
-        telemetry: live.telemetry,
+        telemetry,
         secureCookies: config.server.secureCookies || https !== undefined,
         dataDir: config.storage.dataDir,
       },
@@ -191,6 +194,7 @@ export async function startServer(config: ServerConfig, env: StartServerEnv = {}
         await role?.close();
         await retention.stop();
         await app.close();
+        telemetry.close();
         await nats?.close();
         await store.close();
       },

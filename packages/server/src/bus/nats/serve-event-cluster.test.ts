@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertEvent } from '@raqib/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken } from '../../auth/user-accounts.js';
 import { DEMO_EVENT_ID, DEMO_STREAM_ID } from '../../serve/demo-crowd.js';
 import type { EventReadingsMessage } from '../../serve/event-aggregator.js';
 import { parseServerConfig } from '../../serve/read-server-config.js';
@@ -13,7 +14,8 @@ import { connectNats } from './connect-nats.js';
 import { NatsBus } from './nats-bus.js';
 
 // Issue 13, "alerts for a geo zone are raised once for the event": two API nodes and one worker on
-// one nats-server and one database. The worker analyses the demo drone; exactly one API node (the
+// one nats-server and one database. The drone's position is posted to an API node and relayed to the
+// worker (TelemetryRelay). The worker analyses the demo drone; exactly one API node (the
 // holder of the event's lease) fuses the event and raises the event zone's alert; the drone's own
 // stream raises none for it. When that API node stops, the other takes the event over and carries
 // the open alert on under its id.
@@ -104,7 +106,22 @@ describe.skipIf(!bin)(`the event-wide picture on API nodes${bin ? '' : ` (${NATS
     const apiB = await start('api');
     await worker.store.setZones(DEMO_STREAM_ID, eventZones(), 'test');
     await worker.store.setRules(DEMO_STREAM_ID, rules, 'test');
-    const push = () => worker.live.telemetry.push(DEMO_STREAM_ID, [{ timeMs: Date.now(), pose: AT }], 'http');
+    // The ground station posts the drone's position to an API node: the relay brings it to the worker.
+    const { token } = await createApiToken(apiA.store, { name: 'ground station', role: 'operator' }, 'system');
+    const posted: number[] = [];
+    let postTo = apiA;
+    const push = () =>
+      void postTo.app
+        .inject({
+          method: 'POST',
+          url: `/api/v1/streams/${DEMO_STREAM_ID}/telemetry`,
+          headers: { authorization: `Bearer ${token}` },
+          payload: { timeMs: Date.now(), lat: AT.lat, lng: AT.lng },
+        })
+        .then(
+          (response) => posted.push(response.statusCode),
+          () => posted.push(0),
+        );
     push();
     const timer = setInterval(push, 500);
 
@@ -130,9 +147,13 @@ describe.skipIf(!bin)(`the event-wide picture on API nodes${bin ? '' : ` (${NATS
       const [alert] = await eventAlerts();
       expect(alert).toMatchObject({ streamId: EVENT_STREAM, rule: 'occupancy', severity: 'info' });
       expect(steps.length).toBeGreaterThan(0);
+      expect(posted.every((status) => status === 200)).toBe(true);
+      expect(worker.live.telemetry.health(DEMO_STREAM_ID)?.framesWithPose).toBeGreaterThan(0);
       expect(steps.every((step) => step.drones.map((d) => d.droneId).join() === DEMO_STREAM_ID)).toBe(true);
 
       // The holder stops (a rolling restart): the other node takes the event at its next reconcile.
+      postTo = other;
+      await new Promise((done) => setTimeout(done, 100));
       const stoppedAtMs = Date.now();
       running.splice(running.indexOf(holder!), 1);
       await holder!.close();
