@@ -7,6 +7,7 @@ import {
   type ConnectionOptions,
   type NatsConnection,
 } from '@nats-io/transport-node';
+import { probeTlsRefusal } from './nats-tls-probe.js';
 
 /** What `connectNats` needs: the `nats:` section's connection fields. */
 export interface NatsConnectConfig {
@@ -15,6 +16,8 @@ export interface NatsConnectConfig {
   passwordEnv?: string;
   credsFile?: string;
   nkeySeedFile?: string;
+  /** TLS files (PEM): the servers' CA, and a client certificate with its key. */
+  tls?: { caFile?: string | undefined; certFile?: string | undefined; keyFile?: string | undefined } | undefined;
   connectTimeoutMs?: number;
   /** Connection name shown by the server's monitoring (e.g. raqib-worker-<host>). */
   name?: string;
@@ -62,6 +65,51 @@ function credentialOf(
   return { options: {}, said: `no credential (${userEnv}, nats.credsFile and nats.nkeySeedFile are unset)` };
 }
 
+/** The connection's TLS options, after checking that each file can be read (a clear error, not a handshake failure). */
+function tlsOf(config: NatsConnectConfig): Partial<ConnectionOptions> {
+  const { tls } = config;
+  if (!tls) return {};
+  for (const key of ['caFile', 'certFile', 'keyFile'] as const) {
+    const path = tls[key];
+    if (path === undefined) continue;
+    try {
+      readFileSync(path);
+    } catch (error) {
+      throw new RaqibError(
+        'CONFIG_INVALID',
+        `nats.tls.${key}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give the path of a PEM file`,
+        { cause: error },
+      );
+    }
+  }
+  return {
+    tls: {
+      ...(tls.caFile ? { caFile: tls.caFile } : {}),
+      ...(tls.certFile ? { certFile: tls.certFile } : {}),
+      ...(tls.keyFile ? { keyFile: tls.keyFile } : {}),
+    },
+  };
+}
+
+/** A TLS handshake the server or the client refused: a client certificate missing, unknown or expired, or an untrusted server. */
+const isTlsError = (error: unknown): boolean => {
+  const text = `${(error as Error)?.message ?? ''} ${String((error as { cause?: unknown })?.cause ?? '')} ${(error as { code?: unknown })?.code ?? ''}`;
+  return /certificate|tls|ssl|handshake|self.signed|UNABLE_TO_VERIFY/i.test(text);
+};
+
+/** BUS_AUTH_FAILED for a TLS handshake refused by either side, naming the client certificate. */
+function tlsRefused(servers: string, config: NatsConnectConfig, why: string, cause: unknown): RaqibError {
+  const certificate = config.tls?.certFile
+    ? `the client certificate ${config.tls.certFile} (nats.tls.certFile)`
+    : 'no client certificate (nats.tls.certFile is unset)';
+  return new RaqibError(
+    'BUS_AUTH_FAILED',
+    `NATS ${servers}: the TLS handshake failed with ${certificate} (${why}); check that the servers' CA ` +
+      "(nats.tls.caFile) signed the client certificate and the servers' certificates, and that they are valid",
+    { cause },
+  );
+}
+
 const isAuthError = (error: unknown): boolean => {
   const text = `${(error as Error)?.name ?? ''} ${(error as Error)?.message ?? ''} ${String((error as { cause?: unknown })?.cause ?? '')}`;
   return /authori[sz]ation|authentication|user.*expired/i.test(text);
@@ -78,6 +126,7 @@ export async function connectNats(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<NatsConnection> {
   const { options, said } = credentialOf(config, env);
+  const tls = tlsOf(config);
   const servers = config.servers.join(', ');
   try {
     return await connect({
@@ -87,6 +136,7 @@ export async function connectNats(
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       ...options,
+      ...tls,
     });
   } catch (error) {
     if (isAuthError(error)) {
@@ -97,6 +147,14 @@ export async function connectNats(
         { cause: error },
       );
     }
+    if (isTlsError(error)) throw tlsRefused(servers, config, (error as Error).message, error);
+    // TLS 1.3: a server refuses a client certificate after the handshake, which the client only sees
+    // as a closed connection until its timeout: ask the server why.
+    const overTls = config.tls !== undefined || config.servers.some((url) => url.startsWith('tls://'));
+    const alert = overTls
+      ? await probeTlsRefusal(config.servers[0]!, config.tls ?? {}).catch(() => undefined)
+      : undefined;
+    if (alert) throw tlsRefused(servers, config, alert, error);
     throw new RaqibError(
       'BUS_UNAVAILABLE',
       `NATS ${servers}: cannot connect (${(error as Error).message}); check that nats-server runs with JetStream (-js) ` +

@@ -46,6 +46,24 @@ export const natsConfigSchema = z
       .optional()
       .describe('A NATS .creds file (user JWT and nkey seed), instead of a password.'),
     nkeySeedFile: z.string().min(1).optional().describe('A file holding an nkey seed (SU...), instead of a password.'),
+    tls: z
+      .object({
+        caFile: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("PEM file of the CA that signed the servers' certificates (default: the system's CAs)."),
+        certFile: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('PEM client certificate, for servers that verify clients (`tls { verify: true }`).'),
+        keyFile: z.string().min(1).optional().describe('PEM private key of certFile, readable by Raqib only.'),
+      })
+      .strict()
+      .refine((tls) => !tls.certFile === !tls.keyFile, 'give certFile and keyFile together')
+      .optional()
+      .describe('TLS to the servers (also implied by tls:// URLs); a client certificate when the servers ask for one.'),
     connectTimeoutMs: z
       .number()
       .int()

@@ -83,7 +83,12 @@ export class StreamLeases {
     } catch (createError) {
       // The bucket exists with another TTL: one TTL per deployment, so say which one to change.
       const existing = await kvm.open(bucket).catch(() => undefined);
-      const ttlMs = existing ? await existing.status().then((status) => status.ttl, () => undefined) : undefined;
+      const ttlMs = existing
+        ? await existing.status().then(
+            (status) => status.ttl,
+            () => undefined,
+          )
+        : undefined;
       throw new RaqibError(
         'BUS_FAILED',
         ttlMs !== undefined && ttlMs !== options.ttlMs

@@ -34,6 +34,8 @@ export type NatsTestUser = { user: string; password: string } | { nkey: string }
 export interface NatsTestServerOptions {
   /** With users, the server refuses clients without valid credentials. */
   users?: NatsTestUser[];
+  /** TLS for clients (PEM files); `verify`: clients must present a certificate signed by `caFile`. */
+  tls?: { certFile: string; keyFile: string; caFile: string; verify: boolean };
 }
 
 /** Title suffix of a NATS suite skipped for a missing binary. */
@@ -81,7 +83,8 @@ export async function freePort(): Promise<number> {
 
 const quote = (text: string) => JSON.stringify(text);
 
-function configText(port: number, monitorPort: number, storeDir: string, users: NatsTestUser[] | undefined): string {
+function configText(port: number, monitorPort: number, storeDir: string, options: NatsTestServerOptions): string {
+  const { users, tls } = options;
   const lines = [
     `listen: "127.0.0.1:${port}"`,
     `http: "127.0.0.1:${monitorPort}"`,
@@ -96,6 +99,11 @@ function configText(port: number, monitorPort: number, storeDir: string, users: 
     );
     // JetStream must be enabled per account once accounts are configured.
     lines.push(`accounts { RAQIB { jetstream: enabled, users: [ ${entries.join(', ')} ] } }`);
+  }
+  if (tls) {
+    lines.push(
+      `tls { cert_file: ${quote(tls.certFile)}, key_file: ${quote(tls.keyFile)}, ca_file: ${quote(tls.caFile)}, verify: ${tls.verify} }`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -124,7 +132,7 @@ export async function startNatsServer(bin: string, options: NatsTestServerOption
   const port = await freePort();
   const monitorPort = await freePort();
   const configPath = join(dir, 'nats.conf');
-  writeFileSync(configPath, configText(port, monitorPort, storeDir, options.users));
+  writeFileSync(configPath, configText(port, monitorPort, storeDir, options));
   const logPath = join(dir, 'nats.log');
   let child: ChildProcess | undefined;
   let output = '';
