@@ -40,13 +40,14 @@ def make_split(root, seed, val_frac, path):
 
 
 class Sample:
-    __slots__ = ('part', 'name', 'img', 'points', 'w', 'h', 'boxes', 'head_px')
+    __slots__ = ('part', 'name', 'img', 'points', 'w', 'h', 'boxes', 'head_px', 'vehicles')
 
     def __init__(self, part, name, img, points):
         self.part, self.name, self.img, self.points = part, name, img, points
         self.w, self.h = img.size
         self.boxes = None    # ignored regions [x0,y0,x1,y1] (VisDrone category 0)
         self.head_px = None  # median head-size proxy of box-annotated images
+        self.vehicles = None  # centres of annotated vehicle boxes (VisDrone), for hard-negative crops
 
 
 def load_samples(root, part, names):
@@ -64,18 +65,27 @@ def load_samples(root, part, names):
     return out
 
 
-def random_crop(s, rng, crop, smin, smax, flip=True, p_person=0.0):
+def random_crop(s, rng, crop, smin, smax, flip=True, p_person=0.0, p_vehicle=0.0):
     """Random log-uniform rescale (smin..smax), crop x crop window (zero padded), horizontal flip.
     With probability p_person (and people in the image) the window holds a randomly chosen annotated
-    person (anywhere in it): sparse drone images otherwise give mostly empty crops.
+    person (anywhere in it): sparse drone images otherwise give mostly empty crops. With probability
+    p_vehicle (and vehicles annotated) it holds a randomly chosen vehicle instead: hard negatives, since
+    cars, vans and buses seen from above were the largest false positives (EXPERIMENTS.md, v2 step 7,500).
 
     Returns (uint8 HxWx3 array, float32 Nx2 points in crop pixels)."""
     scale = float(np.exp(rng.uniform(np.log(smin), np.log(smax))))
     r = crop / scale  # window size in source pixels
     x0 = rng.uniform(min(0.0, s.w - r), max(0.0, s.w - r))
     y0 = rng.uniform(min(0.0, s.h - r), max(0.0, s.h - r))
-    if p_person > 0 and len(s.points) and rng.random() < p_person:
-        px, py = s.points[int(rng.integers(len(s.points)))]
+    vehicles = getattr(s, 'vehicles', None)
+    u = rng.random() if p_person > 0 or p_vehicle > 0 else 1.0
+    anchor = None
+    if u < p_vehicle and vehicles is not None and len(vehicles):
+        anchor = vehicles[int(rng.integers(len(vehicles)))]
+    elif p_vehicle <= u < p_vehicle + p_person and len(s.points):
+        anchor = s.points[int(rng.integers(len(s.points)))]
+    if anchor is not None:
+        px, py = anchor
         x0 = float(np.clip(px - rng.uniform(0.1, 0.9) * r, min(0.0, s.w - r), max(0.0, s.w - r)))
         y0 = float(np.clip(py - rng.uniform(0.1, 0.9) * r, min(0.0, s.h - r), max(0.0, s.h - r)))
     bx0, by0 = max(0.0, x0), max(0.0, y0)
@@ -132,6 +142,7 @@ def colour_jitter(batch, rng, p_gray=0.15, strength=0.25):
 VISDRONE = 'VisDrone-person'
 PERSON_CATEGORIES = (1, 2)   # VisDrone pedestrian, people (sitting, riding, ...)
 IGNORE_CATEGORY = 0          # ignored region: unlabelled people may be inside
+VEHICLE_CATEGORIES = (4, 5, 6, 9)  # car, van, truck, bus: no person visible on them from above
 
 
 def box_head_point(x, y, w, h):
@@ -143,10 +154,11 @@ def box_head_point(x, y, w, h):
 
 
 def read_visdrone_annotation(path):
-    """(points Nx2 float32, ignore boxes Mx4 [x0,y0,x1,y1], head sizes N) from a VisDrone-DET annotation file.
+    """(points Nx2, ignore boxes Mx4 [x0,y0,x1,y1], head sizes N, vehicle centres Kx2) from a VisDrone-DET
+    annotation file.
     Head size of a person box: min(w, h) / 2 (the smaller side of a person box is ~2-2.5 head widths), the
     proxy `raqib eval --by-size` uses too."""
-    pts, ign, heads = [], [], []
+    pts, ign, heads, cars = [], [], [], []
     with open(path) as f:
         for line_no, line in enumerate(f, 1):
             line = line.strip().rstrip(',')
@@ -162,8 +174,10 @@ def read_visdrone_annotation(path):
                 heads.append(min(w, h) / 2.0)
             elif cat == IGNORE_CATEGORY:
                 ign.append((x, y, x + w, y + h))
+            elif cat in VEHICLE_CATEGORIES:
+                cars.append((x + w / 2.0, y + h / 2.0))
     return (np.asarray(pts, np.float32).reshape(-1, 2), np.asarray(ign, np.float32).reshape(-1, 4),
-            np.asarray(heads, np.float32))
+            np.asarray(heads, np.float32), np.asarray(cars, np.float32).reshape(-1, 2))
 
 
 def list_visdrone(root, subset):
@@ -180,7 +194,7 @@ def load_visdrone(root, subset, names=None, fill_ignored=True):
     for n in names if names is not None else list_visdrone(root, subset):
         img = Image.open(os.path.join(root, VISDRONE, 'images', subset, n)).convert('RGB')
         img.load()
-        pts, ign, heads = read_visdrone_annotation(
+        pts, ign, heads, cars = read_visdrone_annotation(
             os.path.join(root, VISDRONE, 'annotations_visdrone_orig', subset, os.path.splitext(n)[0] + '.txt'))
         if len(ign):
             a = np.array(img)
@@ -196,6 +210,7 @@ def load_visdrone(root, subset, names=None, fill_ignored=True):
                 img = Image.fromarray(a)
         s = Sample('T' if subset == 'test' else 'V', n, img, pts)
         s.boxes = ign
+        s.vehicles = cars
         s.head_px = float(np.median(heads)) if len(heads) else None
         out.append(s)
     return out

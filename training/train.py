@@ -64,8 +64,11 @@ def parse():
     p.add_argument('--scale-a', type=float, nargs=2, default=[0.4, 1.4])
     p.add_argument('--scale-b', type=float, nargs=2, default=[0.25, 1.2])
     p.add_argument('--scale-v', type=float, nargs=2, default=[0.6, 1.6])
-    p.add_argument('--v-person-crop', type=float, default=0.7,
-                   help='probability that a VisDrone crop holds a chosen annotated person (from step 4,500 of v2)')
+    p.add_argument('--v-person-crop', type=float, default=0.6,
+                   help='probability that a VisDrone crop holds a chosen annotated person (0.7 from step 4,500 of v2, '
+                        '0.6 from ~7,650)')
+    p.add_argument('--v-vehicle-crop', type=float, default=0.25,
+                   help='probability that a VisDrone crop holds a chosen car/van/truck/bus (hard negatives; from ~7,650)')
     p.add_argument('--frozen-steps', type=int, default=0, help='head-only warm-up steps (800 from the bare trunk)')
     p.add_argument('--cycle-steps', type=int, default=6000,
                    help='first cosine cycle length (after the frozen warm-up); later cycles double')
@@ -289,7 +292,8 @@ def main():
             pool = train[part]
             for _ in range(n):
                 s = pool[int(rng.integers(len(pool)))]
-                im, p, _ = random_crop(s, rng, a.crop, sc[0], sc[1], p_person=a.v_person_crop if part == 'V' else 0.0)
+                im, p, _ = random_crop(s, rng, a.crop, sc[0], sc[1], p_person=a.v_person_crop if part == 'V' else 0.0,
+                                       p_vehicle=a.v_vehicle_crop if part == 'V' else 0.0)
                 imgs.append(im)
                 pts.append(torch.from_numpy(p))
         for _ in range(a.batch_s):
