@@ -27,6 +27,8 @@ export interface NatsBusOptions {
   recordsMaxAgeS?: number;
   /** Size bound of each of the two streams (default 1 GiB; the oldest messages go first). */
   maxStreamBytes?: number;
+  /** Copies of each stream in a JetStream cluster (1, or 3 / 5 for a cluster that survives losing servers). */
+  replicas?: number;
   /** A publish that failed, or a subscriber or consumer handler that threw. */
   onError?: (error: unknown, topic: string) => void;
 }
@@ -78,6 +80,7 @@ export class NatsBus implements LiveBus {
   readonly liveStream: string;
   readonly recordsStream: string;
   private readonly js: JetStreamClient;
+  private readonly replicas: number;
   private readonly pending = new Set<Promise<unknown>>();
   private readonly subscriptions = new Set<Subscription>();
   private readonly consumers = new Set<DurableConsumer>();
@@ -92,6 +95,7 @@ export class NatsBus implements LiveBus {
     this.liveStream = `RAQIB_${this.site}_LIVE`;
     this.recordsStream = `RAQIB_${this.site}_RECORDS`;
     this.js = jetstream(connection);
+    this.replicas = options.replicas ?? 1;
     this.onError = options.onError ?? (() => undefined);
   }
 
@@ -132,7 +136,7 @@ export class NatsBus implements LiveBus {
       storage: StorageType.File,
       discard: DiscardPolicy.Old,
       duplicate_window: nanos(DUPLICATE_WINDOW_MS),
-      num_replicas: 1,
+      num_replicas: this.replicas,
     };
     try {
       await this.jsm.streams.add(full);

@@ -23,6 +23,7 @@ describe('raqib.yaml nats: section', () => {
       connectTimeoutMs: 5000,
       leaseTtlMs: 15_000,
       maxStreamBytes: 1024 ** 3,
+      replicas: 1,
       liveMaxAgeS: 3600,
       recordsMaxAgeS: 604_800,
     });

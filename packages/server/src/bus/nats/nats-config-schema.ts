@@ -88,6 +88,12 @@ export const natsConfigSchema = z
       .describe(
         "Size bound of each JetStream stream (live, records); the oldest messages go first. Both must fit the server's max_file_store.",
       ),
+    replicas: z
+      .union([z.literal(1), z.literal(3), z.literal(5)])
+      .default(1)
+      .describe(
+        'Copies of each JetStream stream and lease bucket: 1 for one server; 3 (or 5) on a JetStream cluster of at least as many servers, so that losing one (two) loses nothing acknowledged.',
+      ),
     liveMaxAgeS: z
       .number()
       .int()

@@ -30,6 +30,7 @@ export async function openNatsBus(
       liveMaxAgeS: config.liveMaxAgeS,
       recordsMaxAgeS: config.recordsMaxAgeS,
       maxStreamBytes: config.maxStreamBytes,
+      replicas: config.replicas,
       onError: (error, topic) => {
         // While NATS is away every publish fails: one line per topic family every 10 s, not one per message.
         const family = topic.replace(/^(streams|store)\/[^/]+\//, '$1/*/');

@@ -72,6 +72,7 @@ export async function openServeRole(
       kind: 'events',
       ttlMs: nats.config.leaseTtlMs,
       site: nats.config.site,
+      replicas: nats.config.replicas,
       onLost: (eventId, reason) => {
         log.warn({ eventId, reason }, 'event lease lost: handing its aggregator over');
         lost();
@@ -102,6 +103,7 @@ export async function openServeRole(
     workerId,
     ttlMs: nats.config.leaseTtlMs,
     site: nats.config.site,
+    replicas: nats.config.replicas,
     onLost: (streamId, reason) => {
       log.warn({ streamId, reason }, 'stream lease lost: stopping the stream here');
       lost();

@@ -13,6 +13,8 @@ export interface StreamLeasesOptions {
   ttlMs: number;
   /** Deployment name; the bucket is `raqib_<site>_leases` (streams) or `raqib_<site>_event_leases` (events). */
   site?: string;
+  /** Copies of the lease bucket in a JetStream cluster (nats.replicas). Default 1. */
+  replicas?: number;
   /** What the leases are on: live streams (workers) or events (the event aggregators of API nodes). Default streams. */
   kind?: 'streams' | 'events';
   /** A lease this worker held is gone (taken over after a pause, or not renewed within the TTL): stop the stream. */
@@ -79,7 +81,7 @@ export class StreamLeases {
     const kvm = new Kvm(connection);
     let kv: KV;
     try {
-      kv = await kvm.create(bucket, { ttl: options.ttlMs, history: 1 });
+      kv = await kvm.create(bucket, { ttl: options.ttlMs, history: 1, replicas: options.replicas ?? 1 });
     } catch (createError) {
       // The bucket exists with another TTL: one TTL per deployment, so say which one to change.
       const existing = await kvm.open(bucket).catch(() => undefined);

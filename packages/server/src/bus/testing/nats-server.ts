@@ -36,6 +36,8 @@ export interface NatsTestServerOptions {
   users?: NatsTestUser[];
   /** TLS for clients (PEM files); `verify`: clients must present a certificate signed by `caFile`. */
   tls?: { certFile: string; keyFile: string; caFile: string; verify: boolean };
+  /** A member of a JetStream cluster (see {@link startNatsCluster}). */
+  cluster?: { serverName: string; port: number; routePorts: number[] };
 }
 
 /** Title suffix of a NATS suite skipped for a missing binary. */
@@ -99,6 +101,14 @@ function configText(port: number, monitorPort: number, storeDir: string, options
     );
     // JetStream must be enabled per account once accounts are configured.
     lines.push(`accounts { RAQIB { jetstream: enabled, users: [ ${entries.join(', ')} ] } }`);
+  }
+  if (options.cluster) {
+    const { serverName, port: clusterPort, routePorts } = options.cluster;
+    const routes = routePorts.map((routePort) => quote(`nats-route://127.0.0.1:${routePort}`)).join(', ');
+    lines.push(
+      `server_name: ${quote(serverName)}`,
+      `cluster { name: raqib, listen: "127.0.0.1:${clusterPort}", routes: [ ${routes} ] }`,
+    );
   }
   if (tls) {
     lines.push(
@@ -179,4 +189,20 @@ export async function startNatsServer(bin: string, options: NatsTestServerOption
     },
     log: () => output + (existsSync(logPath) ? readFileSync(logPath, 'utf8').slice(-4000) : ''),
   };
+}
+
+/**
+ * A JetStream cluster of `size` servers on loopback (routes between all of them), for replicated (R3)
+ * streams: each member can be stopped and started like a single test server. Call `destroy()` on each.
+ */
+export async function startNatsCluster(bin: string, size = 3): Promise<NatsTestServer[]> {
+  const clusterPorts: number[] = [];
+  for (let index = 0; index < size; index++) clusterPorts.push(await freePort());
+  return Promise.all(
+    clusterPorts.map((port, index) =>
+      startNatsServer(bin, {
+        cluster: { serverName: `n${index + 1}`, port, routePorts: clusterPorts.filter((other) => other !== port) },
+      }),
+    ),
+  );
 }
