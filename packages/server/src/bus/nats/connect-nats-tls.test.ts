@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { RaqibError } from '@raqib/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { natsServerForTests, startNatsServer, NATS_SKIP_REASON, type NatsTestServer } from '../testing/nats-server.js';
+import { refusal } from '../testing/test-records.js';
 import { connectNats } from './connect-nats.js';
 import { NatsBus } from './nats-bus.js';
 
@@ -75,15 +76,6 @@ function makeCert(name: string, ca: string, ip: boolean): void {
   );
 }
 
-const refusal = async (promise: Promise<unknown>): Promise<RaqibError> => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RaqibError;
-  }
-  throw new Error('expected the connection to be refused');
-};
-
 describe.skipIf(!bin || !openssl)(
   `NATS over TLS with client certificates${bin ? (openssl ? '' : ' (SKIPPED: openssl not found)') : ` (${NATS_SKIP_REASON})`}`,
   () => {
@@ -123,14 +115,14 @@ describe.skipIf(!bin || !openssl)(
     });
 
     it('refuses a worker without a client certificate, or with one from another CA, naming it', async () => {
-      const without = await refusal(
+      const without = await refusal<RaqibError>(
         connectNats({ servers: [tlsUrl()], tls: { caFile: file('deployment-ca.pem') }, connectTimeoutMs: 3000 }, {}),
       );
       expect(without.code).toBe('BUS_AUTH_FAILED');
       expect(without.message).toContain('no client certificate (nats.tls.certFile is unset)');
       // The server's alert, read by the probe (TLS 1.3 refuses after the client's handshake).
       expect(without.message).toMatch(/\(ERR_SSL_\w*ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED): [^)]*\)/);
-      const foreign = await refusal(
+      const foreign = await refusal<RaqibError>(
         connectNats(
           {
             servers: [tlsUrl()],
@@ -146,7 +138,7 @@ describe.skipIf(!bin || !openssl)(
     });
 
     it('names an unreadable certificate file before connecting', async () => {
-      const error = await refusal(
+      const error = await refusal<RaqibError>(
         connectNats({ servers: [tlsUrl()], tls: { certFile: file('missing.pem'), keyFile: file('worker.key') } }, {}),
       );
       expect(error.code).toBe('CONFIG_INVALID');

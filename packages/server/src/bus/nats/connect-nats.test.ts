@@ -11,6 +11,7 @@ import {
   NATS_SKIP_REASON,
   type NatsTestServer,
 } from '../testing/nats-server.js';
+import { refusal } from '../testing/test-records.js';
 import { connectNats } from './connect-nats.js';
 import { NatsBus } from './nats-bus.js';
 
@@ -23,15 +24,6 @@ const seedFile = join(dir, 'worker.nk');
 const intruderSeedFile = join(dir, 'intruder.nk');
 writeFileSync(seedFile, new TextDecoder().decode(nkeyUser.getSeed()), { mode: 0o600 });
 writeFileSync(intruderSeedFile, new TextDecoder().decode(intruder.getSeed()), { mode: 0o600 });
-
-const refusal = async (promise: Promise<unknown>): Promise<RaqibError> => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RaqibError;
-  }
-  throw new Error('expected the connection to be refused');
-};
 
 describe.skipIf(!bin)(`NATS credentials${bin ? '' : ` (${NATS_SKIP_REASON})`}`, () => {
   let server: NatsTestServer;
@@ -62,7 +54,7 @@ describe.skipIf(!bin)(`NATS credentials${bin ? '' : ` (${NATS_SKIP_REASON})`}`, 
   });
 
   it('refuses a wrong password with BUS_AUTH_FAILED naming the server and what to check, never the password', async () => {
-    const error = await refusal(
+    const error = await refusal<RaqibError>(
       connectNats({ servers: [server.url] }, { RAQIB_NATS_USER: 'worker', RAQIB_NATS_PASSWORD: 'guessed' }),
     );
     expect(error).toBeInstanceOf(RaqibError);
@@ -74,20 +66,20 @@ describe.skipIf(!bin)(`NATS credentials${bin ? '' : ` (${NATS_SKIP_REASON})`}`, 
   });
 
   it('refuses a client with no credential, and says that none was given', async () => {
-    const error = await refusal(connectNats({ servers: [server.url] }, {}));
+    const error = await refusal<RaqibError>(connectNats({ servers: [server.url] }, {}));
     expect(error.code).toBe('BUS_AUTH_FAILED');
     expect(error.message).toContain('no credential');
   });
 
   it('refuses an nkey the server does not know', async () => {
-    const error = await refusal(connectNats({ servers: [server.url], nkeySeedFile: intruderSeedFile }, {}));
+    const error = await refusal<RaqibError>(connectNats({ servers: [server.url], nkeySeedFile: intruderSeedFile }, {}));
     expect(error.code).toBe('BUS_AUTH_FAILED');
     expect(error.message).toContain(intruderSeedFile);
   });
 
   it('says BUS_UNAVAILABLE when nothing listens, naming the address', async () => {
     const url = `nats://127.0.0.1:${await freePort()}`;
-    const error = await refusal(connectNats({ servers: [url], connectTimeoutMs: 1000 }, {}));
+    const error = await refusal<RaqibError>(connectNats({ servers: [url], connectTimeoutMs: 1000 }, {}));
     expect(error.code).toBe('BUS_UNAVAILABLE');
     expect(error.message).toContain(url);
     expect(error.message).toMatch(/nats.servers/);

@@ -1,9 +1,9 @@
-import type { AlertEvent } from '@raqib/core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../storage/sqlite/sqlite-store.js';
 import { natsServerForTests, startNatsCluster, NATS_SKIP_REASON, type NatsTestServer } from '../testing/nats-server.js';
+import { raisedAlert } from '../testing/test-records.js';
 import { connectNats } from './connect-nats.js';
 import { NatsBus } from './nats-bus.js';
 import { StoreRecordPublisher } from './store-record-publisher.js';
@@ -15,36 +15,6 @@ import { StreamLeases } from './stream-leases.js';
 // without losing a record JetStream acknowledged, and without stopping the writer or the leases.
 const bin = natsServerForTests();
 const T0_MS = Date.UTC(2026, 11, 3, 17);
-
-function raised(index: number): AlertEvent {
-  const id = `cam${index % 3}:plaza:density:warning:${index}`;
-  return {
-    id,
-    incidentId: id,
-    type: 'raised',
-    severity: 'warning',
-    rule: 'density',
-    zoneId: 'plaza',
-    streamId: `cam${index % 3}`,
-    timeS: index,
-    value: 3.3,
-    threshold: 3,
-    evidence: {
-      zoneKind: 'standing',
-      unit: 'persons/m2',
-      comparison: '>=',
-      raiseThreshold: 3,
-      clearThreshold: 2.5,
-      sustainS: 5,
-      clearSustainS: 5,
-      startedAtS: index,
-      conditionSinceS: index,
-      peakValue: 3.3,
-      peakAtS: index,
-      history: [],
-    },
-  };
-}
 
 describe.skipIf(!bin)(`replicated JetStream streams (R3)${bin ? '' : ` (${NATS_SKIP_REASON})`}`, () => {
   let cluster: NatsTestServer[];
@@ -74,23 +44,25 @@ describe.skipIf(!bin)(`replicated JetStream streams (R3)${bin ? '' : ` (${NATS_S
     const info = await jsm.streams.info(bus.recordsStream);
     expect(info.config.num_replicas).toBe(3);
     const leaderName = info.cluster!.leader!;
-    const leases = await StreamLeases.open(connection, { workerId: 'w1', ttlMs: 10_000, site: 'r3', replicas: 3 });
+    const leases = await StreamLeases.open(connection, { workerId: 'w1', ttlMs: 15_000, site: 'r3', replicas: 3 });
     expect(await leases.tryAcquire('cam1')).toBe(true);
 
     const store = SqliteStore.open({ path: ':memory:' });
     const writer = await StoreWriter.start(bus, store, { retryDelayMs: 200 });
     const publisher = new StoreRecordPublisher(bus);
-    for (let index = 0; index < 100; index++) await publisher.recordAlertEvent(raised(index), T0_MS + index * 1000);
+    for (let index = 0; index < 100; index++)
+      await publisher.recordAlertEvent(raisedAlert(index), T0_MS + index * 1000);
 
     // The records stream's leader dies; the other two elect a new one and keep acknowledging.
     const leader = cluster[Number(leaderName.slice(1)) - 1]!;
     await leader.stop('SIGKILL');
     const killedAtMs = Date.now();
-    for (let index = 100; index < 200; index++) await publisher.recordAlertEvent(raised(index), T0_MS + index * 1000);
+    for (let index = 100; index < 200; index++)
+      await publisher.recordAlertEvent(raisedAlert(index), T0_MS + index * 1000);
     const publishedMs = Date.now() - killedAtMs;
     const newLeader = (await jsm.streams.info(bus.recordsStream)).cluster!.leader;
     expect(newLeader).not.toBe(leaderName);
-    // The lease is still held and renewed on the remaining two servers (TTL 10 s, renewals every 3.3 s).
+    // The lease is still held and renewed on the remaining two servers (TTL 15 s as by default, renewals every 5 s).
     await new Promise((done) => setTimeout(done, 1500));
     expect(leases.heldStreams()).toEqual(['cam1']);
 

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertEvent } from '@raqib/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { PostgresStore } from '../../storage/postgres/postgres-store.js';
 import type { Store } from '../../storage/store.js';
@@ -10,6 +9,7 @@ import {
   type PostgresTestServer,
 } from '../../storage/testing/postgres-server.js';
 import { natsServerForTests, startNatsServer, NATS_SKIP_REASON, type NatsTestServer } from '../testing/nats-server.js';
+import { raisedAlert } from '../testing/test-records.js';
 import { connectNats } from './connect-nats.js';
 import { NatsBus } from './nats-bus.js';
 import { StoreRecordPublisher } from './store-record-publisher.js';
@@ -22,36 +22,6 @@ const pgBin = postgresBinForTests();
 /** Wall time without PostgreSQL; RAQIB_PG_OUTAGE_MS=60000 runs the issue's full minute. */
 const OUTAGE_MS = Number(process.env.RAQIB_PG_OUTAGE_MS ?? 3000);
 const T0_MS = Date.UTC(2026, 11, 3, 15);
-
-function raised(index: number): AlertEvent {
-  const id = `cam${index % 3}:plaza:density:warning:${index}`;
-  return {
-    id,
-    incidentId: id,
-    type: 'raised',
-    severity: 'warning',
-    rule: 'density',
-    zoneId: 'plaza',
-    streamId: `cam${index % 3}`,
-    timeS: index,
-    value: 3.3,
-    threshold: 3,
-    evidence: {
-      zoneKind: 'standing',
-      unit: 'persons/m2',
-      comparison: '>=',
-      raiseThreshold: 3,
-      clearThreshold: 2.5,
-      sustainS: 5,
-      clearSustainS: 5,
-      startedAtS: index,
-      conditionSinceS: index,
-      peakValue: 3.3,
-      peakAtS: index,
-      history: [],
-    },
-  };
-}
 
 const skip = !natsBin || !pgBin;
 const reason = !natsBin ? ` (${NATS_SKIP_REASON})` : !pgBin ? ` (${POSTGRES_SKIP_REASON})` : '';
@@ -88,13 +58,15 @@ describe.skipIf(skip)(`StoreWriter on PostgreSQL through an outage${reason}`, ()
         }
       };
 
-      for (let index = 0; index < 100; index++) await publisher.recordAlertEvent(raised(index), T0_MS + index * 1000);
+      for (let index = 0; index < 100; index++)
+        await publisher.recordAlertEvent(raisedAlert(index), T0_MS + index * 1000);
       await waitStored(100, 10_000);
 
       await postgres.stop('immediate');
       const downAtMs = Date.now();
       // Workers carry on: JetStream acknowledges, the records wait for the writer.
-      for (let index = 100; index < 300; index++) await publisher.recordAlertEvent(raised(index), T0_MS + index * 1000);
+      for (let index = 100; index < 300; index++)
+        await publisher.recordAlertEvent(raisedAlert(index), T0_MS + index * 1000);
       await new Promise((done) => setTimeout(done, Math.max(0, OUTAGE_MS - (Date.now() - downAtMs))));
       const failedDuringOutage = writer.counts.failed;
       await postgres.start();
