@@ -142,7 +142,8 @@ describe('raqib serve with bad inputs', () => {
       headers: { cookie },
     });
     const { buckets } = (await readings.json()) as { buckets: unknown[] };
-    expect(buckets.length).toBeGreaterThanOrEqual(5);
+    // >= 6 s of retries: at least 3 closed 1 s buckets even on a loaded machine (5-6 when quiet).
+    expect(buckets.length).toBeGreaterThanOrEqual(3);
     const streams = (await (await fetch(`${url}/api/v1/streams`, { headers: { cookie } })).json()) as {
       id: string;
       state?: string;
