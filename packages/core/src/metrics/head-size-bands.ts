@@ -29,8 +29,8 @@ export interface BandedCount {
   headSizePx: number;
 }
 
-/** Counting error of the images of one head-size band. */
-export interface HeadSizeBandErrors extends HeadSizeBand {
+/** Counting error of a group of images (a head-size band, a camera view). */
+export interface GroupCountErrors {
   images: number;
   /** Mean annotated count per image. */
   meanTruth: number;
@@ -40,6 +40,31 @@ export interface HeadSizeBandErrors extends HeadSizeBand {
   meanError: number;
   /** Mean signed error as a percentage of the mean annotated count (NaN when that is 0). */
   meanErrorPercent: number;
+}
+
+/** Counting error of the images of one head-size band. */
+export interface HeadSizeBandErrors extends HeadSizeBand, GroupCountErrors {}
+
+/** The counting error of a group of images (NaN means when the group is empty). */
+export function groupCountErrors(rows: readonly Pick<BandedCount, 'truth' | 'predicted'>[]): GroupCountErrors {
+  let truth = 0;
+  let absError = 0;
+  let signedError = 0;
+  for (const row of rows) {
+    truth += row.truth;
+    absError += Math.abs(row.predicted - row.truth);
+    signedError += row.predicted - row.truth;
+  }
+  const images = rows.length;
+  const meanTruth = images > 0 ? truth / images : NaN;
+  const meanError = images > 0 ? signedError / images : NaN;
+  return {
+    images,
+    meanTruth,
+    mae: images > 0 ? absError / images : NaN,
+    meanError,
+    meanErrorPercent: meanTruth > 0 ? (100 * meanError) / meanTruth : NaN,
+  };
 }
 
 /**
@@ -54,27 +79,8 @@ export function headSizeBandErrors(
   rows: readonly BandedCount[],
   edgesPx: readonly number[] = HEAD_SIZE_BAND_EDGES_PX,
 ): HeadSizeBandErrors[] {
-  return headSizeBands(edgesPx).map((band) => {
-    let images = 0;
-    let truth = 0;
-    let absError = 0;
-    let signedError = 0;
-    for (const row of rows) {
-      if (!(row.headSizePx >= band.minPx && row.headSizePx < band.maxPx)) continue;
-      images++;
-      truth += row.truth;
-      absError += Math.abs(row.predicted - row.truth);
-      signedError += row.predicted - row.truth;
-    }
-    const meanTruth = images > 0 ? truth / images : NaN;
-    const meanError = images > 0 ? signedError / images : NaN;
-    return {
-      ...band,
-      images,
-      meanTruth,
-      mae: images > 0 ? absError / images : NaN,
-      meanError,
-      meanErrorPercent: meanTruth > 0 ? (100 * meanError) / meanTruth : NaN,
-    };
-  });
+  return headSizeBands(edgesPx).map((band) => ({
+    ...band,
+    ...groupCountErrors(rows.filter((row) => row.headSizePx >= band.minPx && row.headSizePx < band.maxPx)),
+  }));
 }

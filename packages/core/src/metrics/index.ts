@@ -4,4 +4,5 @@ export * from './localisation-metrics.js';
 export * from './person-box-head.js';
 export * from './head-size-proxy.js';
 export * from './head-size-bands.js';
+export * from './camera-view.js';
 export * from './ignore-regions.js';

@@ -1,4 +1,6 @@
 import {
+  cameraViewErrors,
+  cameraViewOfBoxes,
   countErrorMetrics,
   headSizeBandErrors,
   isRaqibError,
@@ -8,6 +10,8 @@ import {
   sumLocalisationCounts,
   zeroDensityInBoxes,
   densityMapCount,
+  type CameraView,
+  type CameraViewErrors,
   type DensityEstimator,
   type HeadSizeBandErrors,
   type LocalisationCounts,
@@ -45,6 +49,8 @@ export interface ImageEvaluation {
    * per box; head points: nearest-neighbour distance capped at 64); NaN when unknown.
    */
   headSizePx: number;
+  /** How the camera saw the people, from their boxes' median height/width (null for head points or no people). */
+  view: CameraView | null;
   /** Ignored regions of the annotation (VisDrone category 0). */
   ignoredRegions: number;
   /** Annotated people in ignored regions, not counted in `truth`. */
@@ -80,6 +86,8 @@ export interface DatasetEvaluation {
   localisation: LocalisationScore[];
   /** Count error per head-size band (images by their median head size), smallest heads first. */
   bySize: HeadSizeBandErrors[];
+  /** Count error per camera view (box annotations only). */
+  byView: CameraViewErrors[];
   rows: ImageEvaluation[];
   /** Images that could not be evaluated, with why; the rest were still evaluated. */
   problems: DatasetProblem[];
@@ -231,6 +239,7 @@ export async function evaluateDataset(options: DatasetEvaluationOptions): Promis
       truth: truth.count,
       predicted,
       headSizePx: medianHeadSizePx(truth),
+      view: truth.boxHeightToWidth ? cameraViewOfBoxes(truth.boxHeightToWidth) : null,
       ignoredRegions: ignored.length / 4,
       droppedInIgnoredRegions: truth.droppedInIgnoredRegions,
       predictedPoints: predictedXy.length / 2,
@@ -258,6 +267,7 @@ export async function evaluateDataset(options: DatasetEvaluationOptions): Promis
       localisationScore(sumLocalisationCounts(rows.map((row) => row.localisation[k]!)), radiusPx),
     ),
     bySize: headSizeBandErrors(rows),
+    byView: cameraViewErrors(rows),
     rows,
     problems,
   };

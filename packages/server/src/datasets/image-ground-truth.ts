@@ -41,6 +41,8 @@ export interface ImageGroundTruth {
   count: number;
   /** Head-size proxy per counted person for box formats (`min(w, h) / 2`), px; null for head points. */
   boxHeadSizesPx: Float64Array | null;
+  /** Height / width of each counted person box (the camera view, see cameraViewOfBoxes); null for head points. */
+  boxHeightToWidth: Float64Array | null;
   /**
    * Ignored regions `[x0, y0, x1, y1, ...]`, px: the density predicted there is not counted and the
    * points there are dropped. Empty for formats without them (ShanghaiTech, YOLO).
@@ -80,6 +82,7 @@ function fromPersonBoxes(
 ): ImageGroundTruth {
   const points: number[] = [];
   const sizes: number[] = [];
+  const aspects: number[] = [];
   let dropped = 0;
   for (let i = 0; i + 3 < personBoxesXywh.length; i += 4) {
     const [w, h] = [personBoxesXywh[i + 2]!, personBoxesXywh[i + 3]!];
@@ -90,6 +93,7 @@ function fromPersonBoxes(
     }
     points.push(x, y);
     sizes.push(personBoxHeadSizePx(w, h));
+    aspects.push(h / w);
   }
   return {
     source,
@@ -97,6 +101,7 @@ function fromPersonBoxes(
     pointsXy: Float64Array.from(points),
     count: sizes.length,
     boxHeadSizesPx: Float64Array.from(sizes),
+    boxHeightToWidth: Float64Array.from(aspects),
     ignoredBoxesXyxy,
     droppedInIgnoredRegions: dropped,
   };
@@ -142,6 +147,7 @@ export function resolveGroundTruth(
       pointsXy: points.pointsXy,
       count: points.count,
       boxHeadSizesPx: null,
+      boxHeightToWidth: null,
       ignoredBoxesXyxy: new Float64Array(0),
       droppedInIgnoredRegions: 0,
     };
@@ -177,6 +183,7 @@ export function scaleGroundTruth(truth: ImageGroundTruth, scaleX: number, scaleY
     ...truth,
     pointsXy: mapXy(truth.pointsXy),
     boxHeadSizesPx: truth.boxHeadSizesPx ? truth.boxHeadSizesPx.map((v) => v * sizeScale) : null,
+    boxHeightToWidth: truth.boxHeightToWidth ? truth.boxHeightToWidth.map((v) => (v * scaleY) / scaleX) : null,
     ignoredBoxesXyxy: mapXy(truth.ignoredBoxesXyxy),
   };
 }

@@ -168,6 +168,22 @@ describe('raqib eval on box datasets', () => {
     expect(plain.stdout).not.toMatch(/head size\s+images/);
   });
 
+  it('--by-view gives the error per camera view from the person boxes (JSON and table)', async () => {
+    const result = await runEval(['--dataset', dataset, '--by-view', '--format', 'json'], uniformDependencies().deps);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    // a: boxes 6x14 and 10x10 (height/width 2.33 and 1: median 1.67); b: three 16x32 boxes (2): both oblique.
+    expect(report.perImage.map((row: { view: string }) => row.view)).toEqual(['oblique', 'oblique']);
+    expect(report.byView).toEqual([
+      { view: 'nadir', images: 0, meanTruth: null, mae: null, meanError: null, meanErrorPercent: null },
+      { view: 'oblique', images: 2, meanTruth: 2.5, mae: 2.1, meanError: 2.1, meanErrorPercent: 84 },
+    ]);
+    const table = await runEval(['--dataset', dataset, '--by-view'], uniformDependencies().deps);
+    expect(table.stdout).toMatch(/^view\s+images\s+mean gt\s+MAE\s+ME\s+ME %$/m);
+    expect(table.stdout).toMatch(/^oblique\s+2\s+2\.5\s+2\.10\s+\+2\.10\s+\+84\.0%$/m);
+    expect(table.stdout).toMatch(/^nadir\s+0\s+-/m);
+  });
+
   it('--image-scale resizes the image and its annotation before the model, and bands after it', async () => {
     const { deps, calls } = uniformDependencies();
     const result = await runEval(['--dataset', dataset, '--image-scale', '0.5', '--by-size', '--format', 'json'], deps);

@@ -192,6 +192,7 @@ async function runEval(
     imageScale,
     peopleScale,
     bySize: options['by-size'] === true,
+    byView: options['by-view'] === true,
     warnings,
     listingProblems,
   };
@@ -208,12 +209,12 @@ export function createEvalCommand(dependencies: () => Promise<EvalDependencies> 
     summary:
       'Score the density model on an annotated dataset (ShanghaiTech points, VisDrone or YOLO boxes): count MAE/RMSE/ME, per head-size band, ms per image, head localisation P/R/F1',
     usage:
-      '--dataset DIR [--split-subset NAME] [--by-size] [--image-scale F] [--scale FACTOR | --scale auto --gsd M_PER_PX] [--format table|json] [--limit N] [--split FILE] [--model PATH]',
+      '--dataset DIR [--split-subset NAME] [--by-size] [--by-view] [--image-scale F] [--scale FACTOR | --scale auto --gsd M_PER_PX] [--format table|json] [--limit N] [--split FILE] [--model PATH]',
     options: evalOptions,
     examples: [
       'raqib eval --dataset ../shared/datasets/ShanghaiTech/part_B/train_data --limit 20',
       'raqib eval --dataset ../shared/datasets/ShanghaiTech/part_A/train_data --split training/val-split.json --format json',
-      'raqib eval --dataset ../shared/datasets/VisDrone-person --split-subset val --by-size',
+      'raqib eval --dataset ../shared/datasets/VisDrone-person --split-subset val --by-size --by-view',
       'raqib eval --dataset ../shared/datasets/ShanghaiTech/part_B/train_data --split training/val-split.json --image-scale 0.4 --by-size',
       'raqib eval --dataset ../shared/datasets/ShanghaiTech/part_B/train_data --split training/val-split.json --image-scale 0.4 --scale auto --gsd 0.02',
     ],

@@ -1,4 +1,4 @@
-import type { HeadSizeBandErrors } from '@raqib/core';
+import type { CameraViewErrors, HeadSizeBandErrors } from '@raqib/core';
 import type { DatasetEvaluation, DatasetProblem } from '../../datasets/index.js';
 import type { EvalPeopleScale } from './eval-people-scale.js';
 
@@ -14,6 +14,8 @@ export interface EvalReportContext {
   peopleScale: EvalPeopleScale;
   /** --by-size: report the error per head-size band. */
   bySize: boolean;
+  /** --by-view: report the error per camera view (nadir / oblique). */
+  byView: boolean;
   /** Notes that do not fail the run (e.g. annotations without an image). */
   warnings: readonly string[];
   /** Problems found before evaluation (non-image files, split names not in the dataset). */
@@ -41,10 +43,21 @@ function bandJson(band: HeadSizeBandErrors) {
   };
 }
 
+function viewJson(view: CameraViewErrors) {
+  return {
+    view: view.view,
+    images: view.images,
+    meanTruth: round(view.meanTruth, 2),
+    mae: round(view.mae, 4),
+    meanError: round(view.meanError, 4),
+    meanErrorPercent: round(view.meanErrorPercent, 2),
+  };
+}
+
 /**
  * `raqib eval --format json`: ONE JSON object on one line, with the aggregate figures first
  * (`images`, `mae`, `rmse`, `meanError` = ME, the mean signed error predicted - truth, ...), then
- * `localisation`, `bySize` (with --by-size), `perImage` rows and `problems`.
+ * `localisation`, `bySize` (with --by-size), `byView` (with --by-view), `perImage` rows and `problems`.
  */
 export function formatEvalJson(evaluation: DatasetEvaluation, context: EvalReportContext): string {
   const report = {
@@ -69,6 +82,7 @@ export function formatEvalJson(evaluation: DatasetEvaluation, context: EvalRepor
       falseNegatives: score.falseNegatives,
     })),
     ...(context.bySize ? { bySize: evaluation.bySize.map(bandJson) } : {}),
+    ...(context.byView ? { byView: evaluation.byView.map(viewJson) } : {}),
     dataset: context.dataset,
     subset: context.subset,
     model: context.modelPath,
@@ -90,6 +104,7 @@ export function formatEvalJson(evaluation: DatasetEvaluation, context: EvalRepor
       gt: row.truth,
       predicted: round(row.predicted, 2),
       headSizePx: round(row.headSizePx, 2),
+      view: row.view,
       ignoredRegions: row.ignoredRegions,
       droppedInIgnoredRegions: row.droppedInIgnoredRegions,
       predictedPoints: row.predictedPoints,

@@ -68,6 +68,13 @@ export const evalOptions = {
       'band of the median head size of its annotated people (boxes: min(w,h)/2; head points: distance to the ' +
       'nearest other head, capped at 64 px), after --image-scale',
   },
+  'by-view': {
+    type: 'boolean',
+    description:
+      'Also report the error per camera view, nadir or oblique, for box annotations (VisDrone, YOLO): an image is ' +
+      'oblique when the median height/width of its person boxes is >= 1.5 (standing people seen from the side), ' +
+      'else nadir',
+  },
   model: {
     type: 'string',
     valueName: 'PATH',

@@ -33,6 +33,26 @@ function bandLines(evaluation: DatasetEvaluation): string[] {
   return lines;
 }
 
+/** The --by-view table: nadir and oblique images. */
+function viewLines(evaluation: DatasetEvaluation): string[] {
+  const lines = [
+    'view        images  mean gt      MAE       ME    ME %',
+    ...evaluation.byView.map((view) =>
+      [
+        view.view.padEnd(10),
+        String(view.images).padStart(6),
+        fixed(view.meanTruth, 1).padStart(8),
+        fixed(view.mae, 2).padStart(8),
+        signed(view.meanError, 2).padStart(8),
+        `${signed(view.meanErrorPercent, 1)}${Number.isFinite(view.meanErrorPercent) ? '%' : ''}`.padStart(7),
+      ].join('  '),
+    ),
+  ];
+  const viewless = evaluation.images - evaluation.byView.reduce((sum, view) => sum + view.images, 0);
+  if (viewless > 0) lines.push(`(${viewless} image(s) without person boxes have no view)`);
+  return lines;
+}
+
 /** `raqib eval --format table`: one row per image, then the summary figures (and the --by-size table). */
 export function formatEvalTable(evaluation: DatasetEvaluation, context: EvalReportContext): string {
   const lines: string[] = [];
@@ -71,6 +91,7 @@ export function formatEvalTable(evaluation: DatasetEvaluation, context: EvalRepo
     );
   }
   if (context.bySize) lines.push('', ...bandLines(evaluation));
+  if (context.byView) lines.push('', ...viewLines(evaluation));
   for (const warning of context.warnings) lines.push(`warning: ${warning}`);
   return lines.join('\n') + '\n';
 }
