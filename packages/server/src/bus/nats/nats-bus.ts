@@ -261,7 +261,10 @@ export class NatsBus implements LiveBus {
       });
     }
     const consumer = await this.js.consumers.get(stream, name);
-    const messages: ConsumerMessages = await consumer.consume({ max_messages: 256 });
+    // Pulls that expire after 5 s (server heartbeats every 2.5 s): when the consumer's leader is lost (R3, a
+    // server down) the client notices the missed heartbeats and pulls from the new leader within seconds;
+    // with the default 30 s pulls the writer stood still for over 30 s (nats-replicas.test.ts).
+    const messages: ConsumerMessages = await consumer.consume({ max_messages: 256, expires: 5_000 });
     const retryDelayMs = options.retryDelayMs ?? 1000;
     const loop = (async () => {
       for await (const message of messages) {
@@ -284,8 +287,10 @@ export class NatsBus implements LiveBus {
           await new Promise((done) => setTimeout(done, retryDelayMs));
           continue;
         }
-        // The ack's own confirmation: a lost one only means a redelivery, which the handler tolerates.
-        await message.ackAck().catch(() => false);
+        // Not waiting for the ack's own confirmation (ackAck): while a replicated consumer elects a new
+        // leader that wait times out message after message and stalls the consumer (R3, a server lost);
+        // a lost ack only means a redelivery after ack_wait, which the handler tolerates.
+        message.ack();
       }
     })();
     const running: DurableConsumer = {
