@@ -49,7 +49,10 @@ describe('bad live inputs', () => {
     expect(frames).toBe(0);
     const stalled = transitions.filter((t) => t.to === 'stalled');
     expect(stalled.length).toBeGreaterThanOrEqual(2);
-    expect(stalled[0]!.reason).toMatch(/live\.ts: ffmpeg exited with code \d+: .*Invalid data found/);
+    // ffmpeg's own reason: which one depends on how much garbage it read before giving up.
+    expect(stalled[0]!.reason).toMatch(
+      /live\.ts: ffmpeg exited with code \d+: .*(Invalid data found|does not contain any stream)/,
+    );
     expect(transitions.at(-1)!.to).toBe('ended');
   });
 
