@@ -66,19 +66,22 @@ export async function openServeRole(
   const log = moduleLogger('serve-role');
   let lost: () => void = () => undefined;
   const workerId = `${hostname()}:${process.pid}`;
-  if (role === 'api') {
-    const eventLeases = await StreamLeases.open(nats.bus.connection, {
+  // A lost lease stops its stream (worker) or hands its event's aggregator over (API node) at once.
+  const openLeases = (kind: 'streams' | 'events') =>
+    StreamLeases.open(nats.bus.connection, {
       workerId,
-      kind: 'events',
+      kind,
       ttlMs: nats.config.leaseTtlMs,
       site: nats.config.site,
       replicas: nats.config.replicas,
-      onLost: (eventId, reason) => {
-        log.warn({ eventId, reason }, 'event lease lost: handing its aggregator over');
+      onLost: (id, reason) => {
+        log.warn({ id, kind, reason }, 'lease lost: stopping its work here');
         lost();
       },
-      onError: (error, eventId) => log.warn({ err: error, eventId }, 'event lease not renewed (retried)'),
+      onError: (error, id) => log.warn({ err: error, id, kind }, 'lease not renewed (retried)'),
     });
+  if (role === 'api') {
+    const eventLeases = await openLeases('events');
     const writer = await StoreWriter.start(nats.bus, store, {
       onError: (error, topic) =>
         log.error({ err: error, topic }, 'store writer dropped a message that is not a record'),
@@ -99,17 +102,7 @@ export async function openServeRole(
       },
     };
   }
-  const leases = await StreamLeases.open(nats.bus.connection, {
-    workerId,
-    ttlMs: nats.config.leaseTtlMs,
-    site: nats.config.site,
-    replicas: nats.config.replicas,
-    onLost: (streamId, reason) => {
-      log.warn({ streamId, reason }, 'stream lease lost: stopping the stream here');
-      lost();
-    },
-    onError: (error, streamId) => log.warn({ err: error, streamId }, 'stream lease not renewed (retried)'),
-  });
+  const leases = await openLeases('streams');
   return {
     liveStore: recordsViaBusStore(store, new StoreRecordPublisher(nats.bus)),
     streamGate: leaseStreamGate(leases),
