@@ -37,6 +37,8 @@ export interface ServeLiveOptions {
   demo?: { streamId: string; crowd: DemoCrowd };
   /** How often the Store's streams, zones and rules are compared with what runs. Default 2 s. */
   reconcileMs?: number;
+  /** A reconcile still running after this long is reported and no longer waited for. Default 60 s. */
+  reconcileStuckMs?: number;
   /** One-line warnings for the operator (the CLI prints them on stderr). */
   onWarning?: (message: string) => void;
   /** `notify:` destinations of the streams' alerts (closed by the caller after stop, so the last alerts go out). */
@@ -171,11 +173,27 @@ export class ServeLive {
     await this.ingest?.stop();
   }
 
-  /** Reconciles once, after any reconcile already running (they never overlap). */
+  /**
+   * Reconciles once, after any reconcile already running. One that has not settled after
+   * `reconcileStuckMs` (a NATS or database call that never answers) is logged and no longer waited
+   * for: the next ones, and stop(), go on.
+   */
   reconcileNow(): Promise<void> {
-    this.queue = this.queue.then(() =>
-      this.reconcile().catch((error: unknown) => log.error({ err: error }, 'live streams: reconcile failed')),
-    );
+    this.queue = this.queue.then(async () => {
+      const stuckMs = this.options.reconcileStuckMs ?? 60_000;
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<void>((settle) => {
+        timer = setTimeout(() => {
+          log.error({ afterMs: stuckMs }, 'live streams: a reconcile did not settle; going on without it');
+          settle();
+        }, stuckMs);
+      });
+      const run = this.reconcile().catch((error: unknown) =>
+        log.error({ err: error }, 'live streams: reconcile failed'),
+      );
+      await Promise.race([run, stuck]);
+      clearTimeout(timer);
+    });
     return this.queue;
   }
 

@@ -25,13 +25,16 @@ export type StreamGate = (
  */
 export function leaseStreamGate(leases: GateLeases): StreamGate {
   let unheldAtLastReconcile = new Set<string>();
+  let lastLiveWorkers = 1;
   return async (streamIds, localOnly = new Set()) => {
     const wanted = new Set(streamIds);
     for (const streamId of leases.heldStreams()) if (!wanted.has(streamId)) await leases.release(streamId);
     // NATS away: retried at the next reconcile.
     for (const streamId of streamIds) if (localOnly.has(streamId)) await leases.tryAcquire(streamId).catch(() => false);
     const shared = streamIds.filter((streamId) => !localOnly.has(streamId));
-    const workers = Math.max(1, await leases.liveWorkers().catch(() => 1));
+    // NATS slow or away: the count of the previous reconcile (not 1, which would take every stream).
+    lastLiveWorkers = Math.max(1, await leases.liveWorkers().catch(() => lastLiveWorkers));
+    const workers = lastLiveWorkers;
     const floorShare = Math.floor(shared.length / workers);
     const ceilShare = Math.ceil(shared.length / workers);
     const heldShared = () => leases.heldStreams().filter((streamId) => !localOnly.has(streamId));

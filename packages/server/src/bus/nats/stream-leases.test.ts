@@ -57,6 +57,30 @@ describe.skipIf(!bin)(`StreamLeases in JetStream KV${bin ? '' : ` (${NATS_SKIP_R
     await b.close();
   });
 
+  it('counts the live workers: a closed one at once, one that stops renewing after the TTL, while leases expire', async () => {
+    const open = async (connection: NatsConnection, id: string) =>
+      StreamLeases.open(connection, { workerId: `host:${id}`, ttlMs: TTL_MS, site: 'count' });
+    const connectionB = await connect('count-b');
+    const [a, c] = [await open(await connect('count-a'), 'a'), await open(await connect('count-c'), 'c')];
+    await open(connectionB, 'b');
+    // Leases taken and released meanwhile: keys deleted and expiring around the counts.
+    for (let i = 0; i < 20; i++) await a.tryAcquire(`s${i}`);
+    for (let i = 0; i < 20; i += 2) await a.release(`s${i}`);
+    expect(await a.liveWorkers()).toBe(3);
+    await c.close();
+    expect(await a.liveWorkers()).toBe(2);
+    // b's connection lost without a clean stop: its worker key expires with the TTL.
+    await connectionB.close();
+    const deadline = Date.now() + 3 * TTL_MS;
+    let count = await a.liveWorkers();
+    while (count !== 1 && Date.now() < deadline) {
+      await new Promise((done) => setTimeout(done, 100));
+      count = await a.liveWorkers();
+    }
+    expect(count).toBe(1);
+    await a.close();
+  });
+
   it('a worker cut off from NATS loses its lease after the TTL, and a claiming worker takes the stream', async () => {
     const lost: string[] = [];
     const cutOff = await connect('cut-off');

@@ -1,5 +1,6 @@
 import { RaqibError } from '@raqib/core';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { checkSite, encodeToken } from './nats-subjects.js';
 
@@ -69,6 +70,7 @@ export class StreamLeases {
 
   private constructor(
     private readonly kv: KV,
+    private readonly jsm: JetStreamManager,
     readonly bucket: string,
     private readonly options: StreamLeasesOptions,
   ) {
@@ -100,7 +102,7 @@ export class StreamLeases {
         { cause: createError },
       );
     }
-    const leases = new StreamLeases(kv, bucket, options);
+    const leases = new StreamLeases(kv, await jetstreamManager(connection), bucket, options);
     await leases.announce();
     leases.timer = setInterval(() => leases.tick(), Math.max(100, Math.floor(options.ttlMs / 3)));
     leases.timer.unref();
@@ -166,12 +168,22 @@ export class StreamLeases {
 
   /**
    * Workers alive now: each keeps a `worker.<id>` key in the bucket, renewed with its leases and
-   * expiring with the same TTL (for a fair share of the streams, see lease-stream-gate.ts).
+   * expiring with the same TTL (for a fair share of the streams, see lease-stream-gate.ts). Counted
+   * from one stream-info request (it settles within the JetStream API timeout): `kv.keys()` waits for
+   * keys its consumer counted as pending, and on nats-server 2.9 a key that expires meanwhile never
+   * comes, which left a worker's reconcile waiting for ever.
    */
   async liveWorkers(): Promise<number> {
-    let count = 0;
-    for await (const key of await this.kv.keys('worker.>')) if (key) count++;
-    return count;
+    const info = await this.jsm.streams.info(this.streamName, { subjects_filter: this.workerSubject('*') });
+    return Object.keys(info.state.subjects ?? {}).length;
+  }
+
+  private get streamName(): string {
+    return `KV_${this.bucket}`;
+  }
+
+  private workerSubject(token: string): string {
+    return `$KV.${this.bucket}.worker.${token}`;
   }
 
   private async announce(): Promise<void> {
@@ -239,6 +251,9 @@ export class StreamLeases {
     this.claiming = undefined;
     await this.ticking.catch(() => undefined);
     await Promise.all(this.heldStreams().map((streamId) => this.release(streamId)));
-    await this.kv.delete(`worker.${encodeToken(this.options.workerId)}`).catch(() => undefined);
+    // Purged without a delete marker, which liveWorkers() would count as a worker until it expired.
+    await this.jsm.streams
+      .purge(this.streamName, { filter: this.workerSubject(encodeToken(this.options.workerId)) })
+      .catch(() => undefined);
   }
 }
