@@ -8,7 +8,10 @@ describe('ServeLive reconciles', () => {
   it('go on past one that never settles (a NATS call without an answer), and stop() still returns', async () => {
     const store = SqliteStore.open({ path: ':memory:' });
     await store.createEvent({ id: 'match', name: 'Match' }, 'system:test');
-    await store.createStream({ id: 'cam', eventId: 'match', name: 'Cam', sourceUrl: 'rtsp://127.0.0.1:1/never' }, 'system:test');
+    await store.createStream(
+      { id: 'cam', eventId: 'match', name: 'Cam', sourceUrl: 'rtsp://127.0.0.1:1/never' },
+      'system:test',
+    );
     const config = parseServerConfig('ingest:\n  enabled: false', 'raqib.yaml');
     const gateCalls: string[][] = [];
     const live = new ServeLive({
