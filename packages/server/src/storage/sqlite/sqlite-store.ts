@@ -31,6 +31,7 @@ import type {
   UserPatch,
   UserRecord,
 } from '../store-records.js';
+import { applyAlertActionIn, insertAlertEvent } from './sqlite-alerts.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import {
   alertFromRow,
@@ -45,13 +46,6 @@ import {
 } from '../sql-rows.js';
 
 type Row = Record<string, unknown>;
-
-const ACTION_HISTORY_KIND: Record<AlertAction['kind'], AlertHistoryEntry['kind']> = {
-  acknowledge: 'acknowledged',
-  assign: 'assigned',
-  resolve: 'resolved',
-  note: 'note',
-};
 
 export interface SqliteStoreOptions {
   /** Database file (its folder is created); `:memory:` for a throw-away store. */
@@ -409,50 +403,7 @@ export class SqliteStore implements Store {
   // Alerts ----------------------------------------------------------------------------------------
 
   async recordAlertEvent(event: AlertEvent, atMs: number): Promise<boolean> {
-    // Each alert id has exactly one opening event (seq 0: raised or escalated) and one clearing (seq 1).
-    const eventSeq = event.type === 'cleared' ? 1 : 0;
-    return this.db.transaction(() => {
-      const inserted = this.db
-        .prepare('INSERT OR IGNORE INTO alert_history (alert_id, event_seq, kind, at_ms, actor) VALUES (?, ?, ?, ?, ?)')
-        .run(event.id, eventSeq, event.type, atMs, 'system').changes;
-      if (inserted === 0) return false;
-      const evidence = JSON.stringify(event.evidence);
-      if (event.type === 'cleared') {
-        const updated = this.db
-          .prepare(
-            `UPDATE alerts SET condition = 'cleared', cleared_at_ms = ?, clear_reason = ?, evidence = ?, updated_at_ms = ?
-             WHERE id = ?`,
-          )
-          .run(atMs, event.evidence.clearReason ?? null, evidence, atMs, event.id).changes;
-        if (updated > 0) return true;
-      }
-      // An opening event, or a clearing whose opening was never stored (e.g. lost before a crash).
-      const raisedAtMs = event.type === 'cleared' ? atMs - Math.round((event.evidence.durationS ?? 0) * 1000) : atMs;
-      this.db
-        .prepare(
-          `INSERT INTO alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', NULL, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET raised_at_ms = excluded.raised_at_ms, value = excluded.value,
-             threshold = excluded.threshold, escalated_from_id = excluded.escalated_from_id`,
-        )
-        .run(
-          event.id,
-          event.incidentId,
-          event.streamId,
-          event.zoneId,
-          event.rule,
-          event.severity,
-          event.value,
-          event.threshold,
-          raisedAtMs,
-          event.evidence.escalatedFromId ?? null,
-          event.type === 'cleared' ? 'cleared' : 'active',
-          event.type === 'cleared' ? atMs : null,
-          event.type === 'cleared' ? (event.evidence.clearReason ?? null) : null,
-          atMs,
-          evidence,
-        );
-      return true;
-    })();
+    return insertAlertEvent(this.db, event, atMs);
   }
 
   async getAlert(id: string): Promise<AlertRecord | undefined> {
@@ -479,43 +430,9 @@ export class SqliteStore implements Store {
 
   async applyAlertAction(id: string, action: AlertAction, actor: Actor): Promise<AlertRecord> {
     const details: Record<string, unknown> = { ...action };
-    return this.audited({ actor, action: `alert.${action.kind}`, target: `alert:${id}`, details }, () => {
-      const row = this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as Row | undefined;
-      if (!row) this.notFound('alert', id);
-      const alert = alertFromRow(row);
-      if (action.kind !== 'note' && alert.status === 'resolved') {
-        throw new RaqibError('CONFLICT', `alert '${id}' is already resolved`);
-      }
-      if (action.kind === 'acknowledge' && alert.status !== 'new') {
-        throw new RaqibError('CONFLICT', `alert '${id}' is already ${alert.status}`);
-      }
-      const now = this.nowMs();
-      const status =
-        action.kind === 'acknowledge'
-          ? 'acknowledged'
-          : action.kind === 'assign'
-            ? 'assigned'
-            : action.kind === 'resolve'
-              ? 'resolved'
-              : alert.status;
-      const assignee = action.kind === 'assign' ? action.assignee : alert.assignee;
-      this.db
-        .prepare('UPDATE alerts SET status = ?, assignee = ?, updated_at_ms = ? WHERE id = ?')
-        .run(status, assignee, now, id);
-      this.db
-        .prepare(
-          'INSERT INTO alert_history (alert_id, event_seq, kind, at_ms, actor, note, assignee) VALUES (?, NULL, ?, ?, ?, ?, ?)',
-        )
-        .run(
-          id,
-          ACTION_HISTORY_KIND[action.kind],
-          now,
-          actor,
-          action.note ?? null,
-          action.kind === 'assign' ? action.assignee : null,
-        );
-      return { ...alert, status, assignee, updatedAtMs: now };
-    });
+    return this.audited({ actor, action: `alert.${action.kind}`, target: `alert:${id}`, details }, () =>
+      applyAlertActionIn(this.db, id, action, actor, this.nowMs()),
+    );
   }
 
   // Users, tokens, sessions -----------------------------------------------------------------------
