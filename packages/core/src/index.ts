@@ -4,6 +4,7 @@ export * from './density-map.js';
 export * from './detections.js';
 export * from './density-estimator.js';
 export * from './frame-analysis.js';
+export * from './live-messages.js';
 export * from './assignment/linear-assignment.js';
 export * from './metrics/index.js';
 export * from './tracking/index.js';

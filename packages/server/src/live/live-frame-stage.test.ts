@@ -1,12 +1,12 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { Detections, type FrameAnalysis, type RgbImage } from '@raqib/core';
+import { Detections, type FrameAnalysis, type LiveFrameMessage, type RgbImage } from '@raqib/core';
 import { InProcessBus } from '../bus/live-bus.js';
 import type { FrameContext } from '../pipeline/stage.js';
 import { DemoCrowd } from '../serve/demo-crowd.js';
 import { DemoFrameRenderer } from '../serve/demo-frame-render.js';
 import { encodeJpeg } from './frame-jpeg.js';
-import { busWatched, LiveFrameStage, type LiveFrameMessage } from './live-frame-stage.js';
+import { busWatched, LiveFrameStage } from './live-frame-stage.js';
 
 function gradient(width: number, height: number): RgbImage {
   const rgb = new Uint8Array(width * height * 3);

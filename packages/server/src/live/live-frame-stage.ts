@@ -1,34 +1,7 @@
-import type { RgbImage } from '@raqib/core';
+import type { LiveFrameMessage, RgbImage } from '@raqib/core';
 import type { LiveBus } from '../bus/live-bus.js';
 import type { FrameContext, Stage } from '../pipeline/stage.js';
 import { encodeJpeg, type JpegOptions } from './frame-jpeg.js';
-
-/** The message on `streams/<id>/frames`: one analysed frame's picture, as JPEG in base64. */
-export interface LiveFrameMessage {
-  streamId: string;
-  seq: number;
-  timeS: number;
-  /** Wall time the frame was captured (Unix ms): the dashboard measures glass-to-glass delay from it. */
-  capturedAtMs: number | null;
-  /** Wall time the JPEG was ready. */
-  encodedAtMs: number;
-  encodeMs: number;
-  /** The frame's size in the analysis' pixels (points, tracks, zones are in these). */
-  widthPx: number;
-  heightPx: number;
-  /** The picture's own size (may be scaled down or up from the analysed frame). */
-  imageWidthPx: number;
-  imageHeightPx: number;
-  jpegBase64: string;
-  /**
-   * People, head points `[x, y, ...]` and tracks of this very frame (as on `streams/<id>/analysis`),
-   * so that what moves is drawn exactly on the picture; the analysis topic (density, zones) may come
-   * from a neighbouring frame.
-   */
-  count: number;
-  points: number[];
-  tracks: { id: number; xPx: number; yPx: number; vxPxPerS: number; vyPxPerS: number }[];
-}
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 

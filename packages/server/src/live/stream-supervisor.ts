@@ -1,28 +1,12 @@
-import type { RgbImage } from '@raqib/core';
+import type { RgbImage, StreamState, StreamTransition } from '@raqib/core';
 import { moduleLogger } from '../logging/logger.js';
 import type { LiveInput, LiveInputEnd, LiveInputFactory } from './live-input.js';
 import { systemClock, type SupervisorClock, type TimerHandle } from './supervisor-clock.js';
 
 const log = moduleLogger('live');
 
-/** Health of a live stream. */
-export type StreamState = 'starting' | 'live' | 'stalled' | 'reconnecting' | 'ended';
-
-/** One state change, for storage and publishing (the API's stream-health topic). */
-export interface StreamTransition {
-  streamId: string;
-  from: StreamState | null;
-  to: StreamState;
-  /** Supervisor clock time of the change (ms). */
-  atMs: number;
-  /** Wall-clock time of the change (Unix ms). */
-  at: number;
-  reason: string;
-  /** Input restarts so far in this stream's life. */
-  restarts: number;
-  /** When `to` is 'reconnecting': the wait before the next attempt. */
-  retryInMs?: number;
-}
+// A stream's states and their changes are published on `streams/health`: defined with the live messages.
+export type { StreamState, StreamTransition } from '@raqib/core';
 
 export interface StreamSupervisorOptions {
   streamId: string;

@@ -1,4 +1,4 @@
-import type { FrameAnalysis } from '@raqib/core';
+import type { AnalysisMessage, FrameAnalysis, ReadingsMessage } from '@raqib/core';
 import type { LiveBus } from '../bus/live-bus.js';
 import type { Sink } from '../sinks/sink.js';
 
@@ -32,13 +32,14 @@ export class LiveBusSink implements Sink {
       timeS: analysis.timeS,
       capturedAtMs: frame.capturedAtMs ?? null,
     };
-    this.bus.publish(`streams/${this.streamId}/readings`, { ...head, count: analysis.count, zones: analysis.zones });
+    const readings: ReadingsMessage = { ...head, count: analysis.count, zones: analysis.zones };
+    this.bus.publish(`streams/${this.streamId}/readings`, readings);
     const now = this.nowMs();
     if (now - this.lastAnalysisMs < this.displayIntervalMs) return;
     this.lastAnalysisMs = now;
     const centers = analysis.detections.centers();
     const density = analysis.density;
-    this.bus.publish(`streams/${this.streamId}/analysis`, {
+    const message: AnalysisMessage = {
       ...head,
       widthPx: frame.width,
       heightPx: frame.height,
@@ -65,7 +66,8 @@ export class LiveBusSink implements Sink {
       // its camera footprint from it with the same ground model as the pipeline.
       pose: frame.pose ?? null,
       gsdMPerPx: frame.gsdMPerPx ?? null,
-    });
+    };
+    this.bus.publish(`streams/${this.streamId}/analysis`, message);
   }
 
   async close(): Promise<void> {}

@@ -1,7 +1,9 @@
 /** Shapes of the `/api/v1` responses the dashboard reads (see docs/openapi.json). */
 
+import type { StreamState } from '@raqib/core';
+
+export type { StreamState };
 export type Role = 'viewer' | 'operator' | 'admin';
-export type StreamState = 'starting' | 'live' | 'stalled' | 'reconnecting' | 'ended';
 export type Severity = 'info' | 'warning' | 'danger' | 'critical';
 export type AlertStatus = 'new' | 'acknowledged' | 'assigned' | 'resolved';
 

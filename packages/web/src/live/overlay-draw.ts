@@ -1,6 +1,6 @@
 import type { ZonesDocument } from '../api/api-types.js';
 import type { LineTotals } from './use-stream-live.js';
-import type { AnalysisMessage, TrackPoint, ZoneReading } from './live-types.js';
+import type { AnalysisMessage, TrackPoint, ZoneReading } from '@raqib/core';
 
 export const OVERLAYS = ['heatmap', 'points', 'tracks', 'zones', 'flow', 'counters'] as const;
 export type Overlay = (typeof OVERLAYS)[number];

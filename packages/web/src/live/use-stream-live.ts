@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useSession } from '../session.js';
-import type { AnalysisMessage, FrameMessage, ReadingsMessage } from './live-types.js';
+import type { AnalysisMessage, LiveFrameMessage, ReadingsMessage } from '@raqib/core';
 
 /** Line crossings summed since the page subscribed, per line zone id. */
 export type LineTotals = Record<string, { in: number; out: number }>;
 
 export interface StreamLive {
-  frame: FrameMessage | null;
+  frame: LiveFrameMessage | null;
   analysis: AnalysisMessage | null;
   readings: ReadingsMessage | null;
   lineTotals: LineTotals;
@@ -39,7 +39,7 @@ export function useStreamLive(streamId: string, frames: boolean): StreamLive {
       ...(frames
         ? [
             live.subscribe(`streams/${streamId}/frames`, (data) =>
-              setState((s) => ({ ...s, frame: data as FrameMessage })),
+              setState((s) => ({ ...s, frame: data as LiveFrameMessage })),
             ),
           ]
         : []),
@@ -50,7 +50,7 @@ export function useStreamLive(streamId: string, frames: boolean): StreamLive {
 }
 
 /** The JPEG of a frame message as a Blob (the page's CSP allows blob: images, not fetching data: URLs). */
-export function frameBlob(frame: FrameMessage): Blob {
+export function frameBlob(frame: LiveFrameMessage): Blob {
   const binary = atob(frame.jpegBase64);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

@@ -1,20 +1,10 @@
-import type { CameraPose } from '@raqib/core';
+import type { AnalysisMessage, ReadingsMessage, ZoneReading } from '@raqib/core';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api/api-client.js';
 import type { StreamRecord, ZonesDocument } from '../api/api-types.js';
-import type { ReadingsMessage, ZoneReading } from '../live/live-types.js';
 import { useSession } from '../session.js';
 import { placeDrone, type DronePlacement } from './drone-footprint.js';
 import { geoZones, type GeoZone } from './zone-shading.js';
-
-/** What `streams/<id>/analysis` adds for the map (docs/server.md). */
-interface AnalysisPose {
-  streamId: string;
-  widthPx: number;
-  heightPx: number;
-  pose?: CameraPose | null;
-  gsdMPerPx?: number | null;
-}
 
 export interface EventMapData {
   streams: StreamRecord[];
@@ -71,7 +61,7 @@ export function useEventMapData(eventId: string, reloadKey = 0): EventMapData {
           });
         }),
         live.subscribe(`streams/${stream.id}/analysis`, (data) => {
-          const message = data as AnalysisPose;
+          const message = data as AnalysisMessage;
           const placement = placeDrone(message.pose, message.widthPx, message.heightPx, message.gsdMPerPx);
           setPlacements((previous) => {
             const next = new Map(previous);

@@ -1,5 +1,5 @@
+import type { ZoneReading } from '@raqib/core';
 import type { ZonesDocument } from '../api/api-types.js';
-import type { ZoneReading } from '../live/live-types.js';
 import type { LngLat } from './basemap-api.js';
 
 export type FruinLetter = 'A' | 'B' | 'C' | 'D' | 'E' | 'F';

@@ -5,7 +5,7 @@ import { DroneTile } from '../components/drone-tile.js';
 import { DroneView } from '../components/drone-view.js';
 import { Data } from '../components/trans.js';
 import { t } from '../i18n/i18n.js';
-import type { HealthMessage } from '../live/live-types.js';
+import type { StreamTransition } from '@raqib/core';
 import { OVERLAYS, type Overlay } from '../live/overlay-draw.js';
 import { navigate, useLocation } from '../router.js';
 import { useSession } from '../session.js';
@@ -50,7 +50,7 @@ export function LivePage() {
   useEffect(
     () =>
       live.subscribe('streams/health', (data) => {
-        const health = data as HealthMessage;
+        const health = data as StreamTransition;
         setStates((current) => ({ ...current, [health.streamId]: health.to }));
       }),
     [live],

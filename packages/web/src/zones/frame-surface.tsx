@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
-import type { FrameMessage } from '../live/live-types.js';
+import type { LiveFrameMessage } from '@raqib/core';
 import { useSession } from '../session.js';
 import {
   isArea,
@@ -48,7 +48,7 @@ export function FrameSurface(props: FrameSurfaceProps) {
       const now = Date.now();
       if (now - lastStillMs.current < STILL_REFRESH_MS) return;
       lastStillMs.current = now;
-      const frame = data as FrameMessage;
+      const frame = data as LiveFrameMessage;
       setStill({ src: `data:image/jpeg;base64,${frame.jpegBase64}`, widthPx: frame.widthPx, heightPx: frame.heightPx });
     });
   }, [props.streamId, live]);
