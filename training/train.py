@@ -13,6 +13,7 @@ import json
 import math
 import os
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -302,7 +303,11 @@ def main():
     last_ck = last_state = time.time()
     run_loss, run_n, t_last = 0.0, 0, time.time()
     set_frozen(step < a.frozen_steps)
-    while step < a.max_steps:
+    # SIGTERM/SIGINT (a session's end, `kill`): stop after the current step and save everything below.
+    stop = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda signum, frame: stop.append(signum))
+    while step < a.max_steps and not stop:
         fh, fb = lr_factor(step, a)
         if a.frozen_steps and step == a.frozen_steps:
             set_frozen(False)
@@ -356,7 +361,10 @@ def main():
             last_state = time.time()
     save(last)
     save_compact(a.state, model, ema, opt, step, best, best_res, vars(a))
-    log(logf, 'done at step %d, best %s' % (step, json.dumps(best_res)))
+    if stop:
+        log(logf, 'stopped by signal %d at step %d: %s and %s saved' % (stop[0], step, last, a.state))
+    else:
+        log(logf, 'done at step %d, best %s' % (step, json.dumps(best_res)))
 
 
 if __name__ == '__main__':
