@@ -62,13 +62,15 @@ def parse():
     p.add_argument('--batch-b', type=int, default=4,
                    help='ShanghaiTech B crops per step (2 until step 6,000 of v2, 3 until ~8,700)')
     p.add_argument('--batch-v', type=int, default=3, help='VisDrone-person train crops per step')
-    p.add_argument('--batch-s', type=int, default=2, help='synthetic aerial crowd crops per step')
+    p.add_argument('--batch-s', type=int, default=0,
+                   help='synthetic aerial crowd crops per step (2 until step 14,549 of v2: the ablation in '
+                        'EXPERIMENTS.md found them no help on real validation images by then)')
     p.add_argument('--scale-a', type=float, nargs=2, default=[0.4, 1.4])
     p.add_argument('--scale-b', type=float, nargs=2, default=[0.25, 1.2])
     p.add_argument('--scale-v', type=float, nargs=2, default=[0.6, 1.6])
-    p.add_argument('--v-person-crop', type=float, default=0.6,
+    p.add_argument('--v-person-crop', type=float, default=0.3,
                    help='probability that a VisDrone crop holds a chosen annotated person (0.7 from step 4,500 of v2, '
-                        '0.6 from ~7,650)')
+                        '0.6 from ~7,650, 0.3 from ~15,350: the model over-counted its own training images\' background)')
     p.add_argument('--v-vehicle-crop', type=float, default=0.25,
                    help='probability that a VisDrone crop holds a chosen car/van/truck/bus (hard negatives; from ~7,650)')
     p.add_argument('--frozen-steps', type=int, default=0, help='head-only warm-up steps (800 from the bare trunk)')
