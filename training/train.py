@@ -91,8 +91,10 @@ def parse():
                    help='a new best may not have any part\'s MAE more than this fraction above the shipped model\'s')
     p.add_argument('--reset-bar', help='JSON file {"best": score, "bestRes": {...}}: the bar to beat after a resume '
                                        '(the shipped model\'s validation, when an export was withdrawn)')
-    p.add_argument('--calib-n', type=int, default=16,
-                   help='bias correction on this many training images per part at each validation (0 = off)')
+    p.add_argument('--calib-n', type=int, default=0,
+                   help='bias correction (a global count scale k) fitted on this many training images per part at '
+                        'each validation; 0 = off (k = 1). 16 until step ~15,700 of v2: from step 5,250 on the k it '
+                        'fitted made every validation worse (the model over-counts its own training images)')
     p.add_argument('--ckpt-minutes', type=float, default=5.0)
     p.add_argument('--log-every', type=int, default=50)
     return p.parse_args()
