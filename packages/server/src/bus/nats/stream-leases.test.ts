@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kvm } from '@nats-io/kv';
+import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { natsServerForTests, startNatsServer, NATS_SKIP_REASON, type NatsTestServer } from '../testing/nats-server.js';
@@ -79,6 +79,32 @@ describe.skipIf(!bin)(`StreamLeases in JetStream KV${bin ? '' : ` (${NATS_SKIP_R
     }
     expect(count).toBe(1);
     await a.close();
+  });
+
+  it('a release during a renewal hands the stream over at once, without reporting it lost', async () => {
+    const lost: string[] = [];
+    const a = await StreamLeases.open(await connect('renewing'), {
+      workerId: 'renewing',
+      ttlMs: 60_000,
+      site: 'release',
+      onLost: (streamId) => lost.push(streamId),
+    });
+    const b = await StreamLeases.open(await connect('next'), { workerId: 'next', ttlMs: 60_000, site: 'release' });
+    expect(await a.tryAcquire('drone')).toBe(true);
+    // The stream is released while a renewal (the timer's tick) is on its way to the server.
+    const kv = (a as unknown as { kv: KV }).kv;
+    const update = kv.update.bind(kv);
+    let released: Promise<void> | undefined;
+    kv.update = (...args: Parameters<KV['update']>) => {
+      released ??= a.release('drone');
+      return update(...args);
+    };
+    await (a as unknown as { tick(): Promise<void> }).tick();
+    await released;
+    expect(lost).toEqual([]);
+    expect(await b.holder('drone')).toBeUndefined();
+    expect(await b.tryAcquire('drone')).toBe(true);
+    await Promise.all([a.close(), b.close()]);
   });
 
   it('a worker cut off from NATS loses its lease after the TTL, and a claiming worker takes the stream', async () => {

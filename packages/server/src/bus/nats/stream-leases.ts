@@ -144,8 +144,18 @@ export class StreamLeases {
     return entry.json<LeaseRecord>();
   }
 
-  /** Gives the stream up (only if this worker still holds it). */
-  async release(streamId: string): Promise<void> {
+  /**
+   * Gives the stream up (only if this worker still holds it), in turn with the renewals: deleting
+   * with the revision a renewal in flight is replacing would fail, and the key would stay held by
+   * nobody until it expired (a push stream's next worker waiting a whole TTL).
+   */
+  release(streamId: string): Promise<void> {
+    const released = this.ticking.catch(() => undefined).then(() => this.deleteLease(streamId));
+    this.ticking = released;
+    return released;
+  }
+
+  private async deleteLease(streamId: string): Promise<void> {
     const lease = this.held.get(streamId);
     if (!lease) return;
     this.held.delete(streamId);
