@@ -18,6 +18,7 @@ import type { StreamTransition } from '../live/stream-supervisor.js';
 import { publishRtmp, type TestPublisher } from '../live/testing/rtmp-publisher.js';
 import { parseServerConfig } from '../serve/read-server-config.js';
 import { startServer } from '../serve/start-server.js';
+import { waitUntil } from '../testing/wait-until.js';
 
 const outageS = Number(process.env.RAQIB_DRILL_OUTAGE_S?.trim() || '300');
 if (!(outageS > 0)) throw new Error(`RAQIB_DRILL_OUTAGE_S must be > 0, got ${process.env.RAQIB_DRILL_OUTAGE_S}`);
@@ -27,14 +28,6 @@ const STREAM = 'drill-drone';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`drill: timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'raqib-drill-outage-'));
 const config = parseServerConfig(
@@ -57,13 +50,13 @@ try {
   const state = () => server.live.status(STREAM)?.state;
 
   publisher = publishRtmp(publishUrl, { widthPx: 320, heightPx: 180, fps: 10 });
-  await until('the stream live', () => state() === 'live', 60_000);
+  await waitUntil('the stream live', () => state() === 'live', 60_000);
   await sleep(5_000);
   out(`drill: stream live; killing the publisher for ${outageS} s`);
   publisher.kill();
   const killedAtMs = Date.now();
   const fromKill = transitions.length;
-  await until('stalled', () => transitions.slice(fromKill).some((t) => t.to === 'stalled'), 30_000);
+  await waitUntil('stalled', () => transitions.slice(fromKill).some((t) => t.to === 'stalled'), 30_000);
   const stalled = transitions.slice(fromKill).find((t) => t.to === 'stalled')!;
   out(`drill: stalled ${((stalled.wallMs - killedAtMs) / 1000).toFixed(1)} s after the kill (${stalled.reason})`);
   const restartsAtKill = server.live.status(STREAM)!.restarts;
@@ -76,7 +69,7 @@ try {
   const republishedAtMs = Date.now();
   const fromRepublish = transitions.length;
   publisher = publishRtmp(publishUrl, { widthPx: 320, heightPx: 180, fps: 10 });
-  await until('live again', () => transitions.slice(fromRepublish).some((t) => t.to === 'live'), 60_000);
+  await waitUntil('live again', () => transitions.slice(fromRepublish).some((t) => t.to === 'live'), 60_000);
   const live = transitions.slice(fromRepublish).find((t) => t.to === 'live')!;
   out(
     `drill: live again ${((live.wallMs - republishedAtMs) / 1000).toFixed(1)} s after the publisher started again ` +

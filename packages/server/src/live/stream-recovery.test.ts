@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../testing/wait-until.js';
 import { ffmpegLiveInput } from './ffmpeg-live-input.js';
 import { LiveFrameSource } from './live-frame-source.js';
 import { keySetAuthorizer } from './publish-key-authorizer.js';
@@ -55,16 +56,6 @@ function supervisedPull(key: string) {
   return { source, transitions, consumed, frames: () => frames };
 }
 
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<number> {
-  const startedMs = performance.now();
-  while (!check()) {
-    if (performance.now() - startedMs > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
-  return performance.now() - startedMs;
-}
-
 const stateOf = (source: LiveFrameSource) => source.supervisor.state;
 
 describe('stream recovery through the RTMP ingest', () => {
@@ -74,9 +65,11 @@ describe('stream recovery through the RTMP ingest', () => {
     let publisherA = publishRtmp(ingest.publishUrl(KEYS.a));
     const publisherB = publishRtmp(ingest.publishUrl(KEYS.b));
     try {
-      await until('both streams live', () => stateOf(a.source) === 'live' && stateOf(b.source) === 'live', 20_000);
+      await waitUntil('both streams live', () => stateOf(a.source) === 'live' && stateOf(b.source) === 'live', 20_000);
       publisherA.kill();
-      const toStalledMs = await until('stream a stalled', () => stateOf(a.source) !== 'live', 10_000);
+      const killedAtMs = performance.now();
+      await waitUntil('stream a stalled', () => stateOf(a.source) !== 'live', 10_000);
+      const toStalledMs = performance.now() - killedAtMs;
       expect(toStalledMs).toBeLessThan(1_500 + 250 + 1_000);
       const restartsAtOutage = a.source.stats().restarts;
       // 6 s of outage: waits of about 0.5, 1, 2, 2, 2 s at most, with each failed pull taking some time
@@ -94,7 +87,9 @@ describe('stream recovery through the RTMP ingest', () => {
 
       const framesBefore = a.frames();
       publisherA = publishRtmp(ingest.publishUrl(KEYS.a));
-      const backMs = await until('stream a live again', () => a.frames() > framesBefore + 2, 15_000);
+      const republishedAtMs = performance.now();
+      await waitUntil('stream a live again', () => a.frames() > framesBefore + 2, 15_000);
+      const backMs = performance.now() - republishedAtMs;
       expect(stateOf(a.source)).toBe('live');
       expect(backMs).toBeLessThan(10_000);
       const states = a.transitions.map((t) => t.to);
@@ -114,14 +109,14 @@ describe('stream recovery through the RTMP ingest', () => {
     const a = supervisedPull(key);
     const publisher = publishRtmp(ingest.publishUrl(key));
     try {
-      await until('live', () => stateOf(a.source) === 'live', 20_000);
+      await waitUntil('live', () => stateOf(a.source) === 'live', 20_000);
       const liveAt = a.transitions.length;
       publisher.child.kill('SIGSTOP');
-      await until('stalled', () => a.transitions.slice(liveAt).some((t) => t.to === 'stalled'), 10_000);
+      await waitUntil('stalled', () => a.transitions.slice(liveAt).some((t) => t.to === 'stalled'), 10_000);
       expect(a.transitions.slice(liveAt).find((t) => t.to === 'stalled')!.reason).toMatch(/no frame for 1\.\d s/);
       publisher.child.kill('SIGCONT');
       // nginx still holds the paused publisher (dropped only after 10 s idle): the restarted pull joins it
-      await until('live again', () => a.transitions.slice(liveAt).some((t) => t.to === 'live'), 15_000);
+      await waitUntil('live again', () => a.transitions.slice(liveAt).some((t) => t.to === 'live'), 15_000);
     } finally {
       publisher.child.kill('SIGCONT');
       publisher.kill();

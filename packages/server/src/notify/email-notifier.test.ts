@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitUntil } from '../testing/wait-until.js';
 import { DeadLetterFile, type DeadLetterRecord } from './dead-letter-file.js';
 import { createEmailNotifier, type EmailNotifierOptions } from './email-notifier.js';
 import { idempotencyKey } from './notify-event.js';
@@ -195,7 +196,7 @@ describe('email notifier (real SMTP server)', () => {
     const records = await readDeadLetters(deadLetterPath);
     expect(records).toHaveLength(loop.alerts);
     expect(records[0]?.reason).toBe('not delivered within the flush timeout of 400 ms');
-    await until(() => silent.openConnections === 0);
+    await waitUntil('the silent server connections released', () => silent.openConnections === 0, 2000, 10);
   });
 
   it('the greeting timeout bounds each attempt', async () => {
@@ -218,11 +219,3 @@ describe('email notifier (real SMTP server)', () => {
     expect(deadLetter.records[0]?.lastError).toMatch(/greeting/i);
   });
 });
-
-async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

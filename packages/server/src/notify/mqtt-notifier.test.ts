@@ -1,5 +1,6 @@
 import { connect, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../testing/wait-until.js';
 import { createMqttNotifier } from './mqtt-notifier.js';
 import { idempotencyKey, type NotifyPayload } from './notify-event.js';
 import type { DeliveryPolicy } from './queued-notifier.js';
@@ -40,14 +41,6 @@ async function subscribe(url: string, into: Received[]): Promise<MqttClient> {
   return client;
 }
 
-async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('MQTT notifier (real Mosquitto)', () => {
   const broker = new MosquittoBroker();
   const clients: MqttClient[] = [];
@@ -72,7 +65,7 @@ describe('MQTT notifier (real Mosquitto)', () => {
     for (const event of events) notifier.notify(event);
     await notifier.flush(3000);
     await notifier.close();
-    await until(() => received.length === 2);
+    await waitUntil('both messages at the subscriber', () => received.length === 2, 3000, 10);
     expect(received).toEqual([
       { topic: 'raqib/alerts/warning', qos: 1, retain: false, key: idempotencyKey(events[0]!) },
       { topic: 'raqib/alerts/critical', qos: 1, retain: false, key: idempotencyKey(events[1]!) },
@@ -97,7 +90,7 @@ describe('MQTT notifier (real Mosquitto)', () => {
     const before = [alertEvent(11), alertEvent(12)];
     for (const event of before) notifier.notify(event);
     await notifier.flush(3000);
-    await until(() => received.length === 2);
+    await waitUntil('the two messages sent before the restart', () => received.length === 2, 3000, 10);
 
     await broker.stop();
     let restarted = false;
@@ -113,7 +106,7 @@ describe('MQTT notifier (real Mosquitto)', () => {
     await notifier.flush(10_000);
     await notifier.close();
 
-    await until(() => received.length === 5);
+    await waitUntil('all five messages at the subscriber', () => received.length === 5, 3000, 10);
     expect(received.map((r) => r.key)).toEqual([...before, ...during].map(idempotencyKey));
     expect(deadLetter.records).toEqual([]);
     expect(restarted).toBe(true);

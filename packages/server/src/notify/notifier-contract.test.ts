@@ -2,6 +2,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { connect, type MqttClient } from 'mqtt';
 import type { AlertSeverity } from '@raqib/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../testing/wait-until.js';
 import { createEmailNotifier } from './email-notifier.js';
 import { createMqttNotifier } from './mqtt-notifier.js';
 import type { Notifier } from './notifier.js';
@@ -61,7 +62,7 @@ function notifierContract(harness: ContractHarness): void {
       const event = alertEvent(1, { zoneId: `${harness.name}-delivers` });
       notifier.notify(event);
       await notifier.flush(5000);
-      await eventually(() => harness.delivered(event));
+      await waitUntil('the event delivered', () => harness.delivered(event), 3000, 10);
       expect(deadLetter.records).toEqual([]);
     });
 
@@ -73,7 +74,7 @@ function notifierContract(harness: ContractHarness): void {
       notifier.notify(mild);
       notifier.notify(grave);
       await notifier.flush(5000);
-      await eventually(() => harness.delivered(grave));
+      await waitUntil('the critical event delivered', () => harness.delivered(grave), 3000, 10);
       expect(harness.delivered(mild)).toBe(false);
     });
 
@@ -111,14 +112,6 @@ function notifierContract(harness: ContractHarness): void {
       expect(deadLetter.records[0]?.reason).toMatch(/closed/);
     });
   });
-}
-
-async function eventually(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 // --- webhook ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import type { DeadLetterRecord, NotifyPayload } from '../notify/index.js';
 import { MosquittoBroker } from '../notify/testing/mosquitto-broker.js';
 import { WebhookReceiver } from '../notify/testing/webhook-receiver.js';
 import { makePanZoomClip } from '../testing/pan-zoom-clip.js';
+import { waitUntil } from '../testing/wait-until.js';
 import { parseServerConfig } from './read-server-config.js';
 import { startServer, type RunningServer } from './start-server.js';
 
@@ -198,11 +199,16 @@ describe('raqib serve: live telemetry and alert notifications (real RTMP push, M
     publisher = publishRtmp(`rtmp://127.0.0.1:${server.live.rtmpPort}/live/${publishKey}`, { filePath: clip, fps: 5 });
 
     const startedMs = Date.now();
-    const withGsd = await waitFor(() => readings.find((r) => frameZone(r).areaM2 !== undefined), 40_000);
+    const withGsd = await waitUntil(
+      'a reading with its ground area',
+      () => readings.find((r) => frameZone(r).areaM2 !== undefined),
+      40_000,
+    );
     expect(frameZone(withGsd).areaM2).toBeCloseTo(frameAreaM2(60), -1); // 4556 m² within 5 m²
     expect(frameZone(withGsd).densityPerM2).toBeCloseTo(frameZone(withGsd).count / frameZone(withGsd).areaM2!, 9);
     // The geo zone is placed through the pushed position: 20 m x 20 m under the drone.
-    const plaza = await waitFor(
+    const plaza = await waitUntil(
+      'a reading of the plaza geo zone',
       () => readings.map((r) => r.zones.find((z) => z.zoneId === 'plaza')).find(Boolean),
       5000,
     );
@@ -222,7 +228,8 @@ describe('raqib serve: live telemetry and alert notifications (real RTMP push, M
     pushing = false;
     await pusher;
     const stoppedAtMs = Date.now();
-    const stale = await waitFor(
+    const stale = await waitUntil(
+      'a stale reading without ground area',
       () => readings.find((r) => r.capturedAtMs > stoppedAtMs + 1600 && frameZone(r).areaM2 === undefined),
       10_000,
     );
@@ -254,7 +261,8 @@ describe('raqib serve: live telemetry and alert notifications (real RTMP push, M
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     })();
-    const viaMqtt = await waitFor(
+    const viaMqtt = await waitUntil(
+      'a reading scaled by the MQTT telemetry',
       () => readings.find((r) => r.capturedAtMs > mqttStartMs && frameZone(r).areaM2 !== undefined),
       10_000,
     );
@@ -273,24 +281,36 @@ describe('raqib serve: live telemetry and alert notifications (real RTMP push, M
   }, 90_000);
 
   it('a live alert reaches the webhook; the one that is down gets it dead-lettered while the stream runs on', async () => {
-    const delivered = await waitFor(() => {
-      const request = receiver.requests.find((r) => (JSON.parse(r.body) as NotifyPayload).event.streamId === 'cam1');
-      return request && (JSON.parse(request.body) as NotifyPayload);
-    }, 30_000);
+    const delivered = await waitUntil(
+      'the alert at the webhook',
+      () => {
+        const request = receiver.requests.find((r) => (JSON.parse(r.body) as NotifyPayload).event.streamId === 'cam1');
+        return request && (JSON.parse(request.body) as NotifyPayload);
+      },
+      30_000,
+    );
     expect(delivered.event).toMatchObject({ type: 'raised', rule: 'restricted', zoneId: 'frame', severity: 'warning' });
     const deadLetterPath = join(dataDir, 'notify-dead-letter.jsonl');
-    const deadLetter = await waitFor(() => {
-      if (!existsSync(deadLetterPath)) return undefined;
-      const lines = readFileSync(deadLetterPath, 'utf8').trim().split('\n');
-      return lines
-        .map((line) => JSON.parse(line) as DeadLetterRecord)
-        .find((r) => r.idempotencyKey === delivered.idempotencyKey);
-    }, 10_000);
+    const deadLetter = await waitUntil(
+      'the dead letter for the webhook that is down',
+      () => {
+        if (!existsSync(deadLetterPath)) return undefined;
+        const lines = readFileSync(deadLetterPath, 'utf8').trim().split('\n');
+        return lines
+          .map((line) => JSON.parse(line) as DeadLetterRecord)
+          .find((r) => r.idempotencyKey === delivered.idempotencyKey);
+      },
+      10_000,
+    );
     expect(deadLetter.destination).toContain(`127.0.0.1:${downReceiver.port}`);
     expect(deadLetter.attempts).toBe(2);
     // The stream keeps analysing after the dead letter.
     const afterMs = Date.now();
-    await waitFor(() => readings.find((r) => r.capturedAtMs > afterMs + 1000), 10_000);
+    await waitUntil(
+      'readings after the dead letter',
+      () => readings.find((r) => r.capturedAtMs > afterMs + 1000),
+      10_000,
+    );
     expect(server.live.status('cam1')?.state).toBe('live');
     const listed = (await api('/api/v1/streams/cam1', operator)).body;
     expect(listed.notifications).toMatchObject({ sent: expect.any(Number), deadLettered: expect.any(Number) });
@@ -305,14 +325,4 @@ describe('raqib serve: live telemetry and alert notifications (real RTMP push, M
 
 function frameZone(reading: Reading) {
   return reading.zones.find((z) => z.zoneId === 'frame') ?? { zoneId: 'frame', count: reading.count };
-}
-
-async function waitFor<T>(probe: () => T | undefined | false, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`not seen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

@@ -7,6 +7,7 @@ import { createApiToken } from '../auth/user-accounts.js';
 import { defaultModelPath } from '../inference/index.js';
 import { publishRtmp, type TestPublisher } from '../live/testing/rtmp-publisher.js';
 import { makePanZoomClip } from '../testing/pan-zoom-clip.js';
+import { waitUntil } from '../testing/wait-until.js';
 import { parseServerConfig } from './read-server-config.js';
 import { startServer, type RunningServer } from './start-server.js';
 
@@ -125,7 +126,8 @@ describe('raqib serve, end to end with a real RTMP push', () => {
 
     const startedMs = Date.now();
     publisher = publishRtmp(`rtmp://127.0.0.1:${server.live.rtmpPort}/live/${publishKey}`, { filePath: clip, fps: 5 });
-    const raised = await waitFor(
+    const raised = await waitUntil(
+      'a raised alert on the WebSocket',
       () => events.find((e) => e.topic === 'alerts' && (e.data.event as { type: string }).type === 'raised'),
       40_000,
     );
@@ -161,17 +163,7 @@ describe('raqib serve, end to end with a real RTMP push', () => {
 
     // Deleting the stream through the API stops it.
     expect((await api('/api/v1/streams/cam1', { method: 'DELETE' })).status).toBe(204);
-    await waitFor(() => (server.live.status('cam1') === undefined ? true : undefined), 10_000);
+    await waitUntil('cam1 stopped', () => server.live.status('cam1') === undefined, 10_000);
     socket.close();
   }, 60_000);
 });
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not seen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotatePublishKey } from '../auth/publish-keys.js';
 import type { StreamTransition } from '../live/stream-supervisor.js';
 import { publishRtmp, type TestPublisher } from '../live/testing/rtmp-publisher.js';
+import { waitUntil } from '../testing/wait-until.js';
 import { parseServerConfig } from './read-server-config.js';
 import { startServer, type RunningServer } from './start-server.js';
 
@@ -64,16 +65,6 @@ afterAll(async () => {
 
 const of = (streamId: string, from = 0) => transitions.slice(from).filter((t) => t.streamId === streamId);
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
-}
-
 describe('raqib serve: a publisher killed and back (real RTMP push, default timings)', () => {
   it('is stalled within 20 s of the kill, reconnects with backoff, and is live within 10 s of the new first frame', async () => {
     await server.store.createStream({ id: 'drone', eventId: 'match', name: 'Drone' }, 'system:test');
@@ -81,13 +72,13 @@ describe('raqib serve: a publisher killed and back (real RTMP push, default timi
     const url = `rtmp://127.0.0.1:${server.live.rtmpPort}/live/${key}`;
     const first = publishRtmp(url, { widthPx: 320, heightPx: 180, fps: 10 });
     publishers.push(first);
-    await until('drone live', () => of('drone').find((t) => t.to === 'live'), 30_000);
+    await waitUntil('drone live', () => of('drone').find((t) => t.to === 'live'), 30_000);
     await new Promise((done) => setTimeout(done, 2_000));
 
     const fromKill = transitions.length;
     first.kill();
     const killedAtMs = Date.now();
-    const stalled = await until(
+    const stalled = await waitUntil(
       'drone stalled',
       () => of('drone', fromKill).find((t) => t.to === 'stalled'),
       (DEFAULT_STALL_S + 5) * 1000,
@@ -109,7 +100,7 @@ describe('raqib serve: a publisher killed and back (real RTMP push, default timi
     publishers.push(second);
     // The publisher's first frame leaves within a fraction of a second of its start (-re test pattern).
     const startedAtMs = Date.now();
-    const live = await until('drone live again', () => of('drone', fromBack).find((t) => t.to === 'live'), 20_000);
+    const live = await waitUntil('drone live again', () => of('drone', fromBack).find((t) => t.to === 'live'), 20_000);
     expect(live.wallMs - startedAtMs).toBeLessThan(10_000);
     process.stderr.write(
       `serve outage: stalled ${stalled.wallMs - killedAtMs} ms after the kill (${stalled.reason}); ` +
@@ -127,7 +118,7 @@ describe('raqib serve: a publisher killed and back (real RTMP push, default timi
       },
       'system:test',
     );
-    await until('cam live', () => of('cam').find((t) => t.to === 'live'), 30_000);
+    await waitUntil('cam live', () => of('cam').find((t) => t.to === 'live'), 30_000);
     await new Promise((done) => setTimeout(done, 2_000));
     const fromFreeze = transitions.length;
     // The camera hangs: its socket stays open, nothing more arrives (SIGSTOP on the producer).
@@ -136,7 +127,7 @@ describe('raqib serve: a publisher killed and back (real RTMP push, default timi
     const lastFrameAt = () => server.live.status('cam')?.lastFrameAt ?? 0;
     await new Promise((done) => setTimeout(done, 1_000));
     const lastFrameMs = lastFrameAt();
-    const stalled = await until(
+    const stalled = await waitUntil(
       'cam stalled',
       () => of('cam', fromFreeze).find((t) => t.to === 'stalled'),
       (DEFAULT_STALL_S + 10) * 1000,
@@ -147,7 +138,7 @@ describe('raqib serve: a publisher killed and back (real RTMP push, default timi
     expect(stalled.wallMs - lastFrameMs).toBeLessThan((DEFAULT_STALL_S + 2) * 1000);
     expect(stalled.wallMs - frozenAtMs).toBeLessThan((DEFAULT_STALL_S + 2) * 1000);
     // The restart makes a new request: the camera answers with a fresh stream and the stream is live again.
-    const live = await until('cam live again', () => of('cam', fromFreeze).find((t) => t.to === 'live'), 20_000);
+    const live = await waitUntil('cam live again', () => of('cam', fromFreeze).find((t) => t.to === 'live'), 20_000);
     expect(live.wallMs - stalled.wallMs).toBeLessThan(10_000);
     // The RTMP stream of the first test was untouched by the camera's outage.
     expect(server.live.status('drone')?.state).toBe('live');

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import { waitUntil } from '../testing/wait-until.js';
 
 // `raqib serve --demo` as a child process (bin/raqib.js over dist/: run `npm run build` first),
 // killed with SIGKILL while an alert is open and acknowledged, then started again on the same data:
@@ -75,16 +76,6 @@ async function client(url: string) {
   };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 200));
-  }
-}
-
 describe('raqib serve killed with SIGKILL mid-stream', () => {
   it('restarts on the same data without losing an alert or an action; the open alert carries on, not raised again', async () => {
     // No RTMP ingest: the demo drone needs none, and the test then needs no nginx.
@@ -113,10 +104,11 @@ describe('raqib serve killed with SIGKILL mid-stream', () => {
       ((await api('/alerts?state=all&stream=demo-drone')).body as AlertView[]).filter(
         (alert) => alert.zoneId === 'frame' && alert.rule === 'restricted',
       );
-    const alert = await waitFor(
+    const alert = await waitUntil(
       'the restricted alert',
       async () => (await restrictedAlerts()).find((a) => a.condition === 'active'),
       30_000,
+      200,
     );
     const ack = await api(`/alerts/${encodeURIComponent(alert.id)}/ack`, {
       method: 'POST',
@@ -136,15 +128,16 @@ describe('raqib serve killed with SIGKILL mid-stream', () => {
     const second = serve();
     const api2 = await client(await second.listening);
     // The restarted demo stream is analysed again, and its crowd is back in the frame for several seconds.
-    await waitFor(
+    await waitUntil(
       'readings after the restart',
       async () => {
         const { buckets } = (await api2(`/streams/demo-drone/readings?zone=frame&from=${restartedAtMs}`)).body as {
           buckets: { countMax: number }[];
         };
-        return buckets.filter((reading) => reading.countMax >= 1).length >= 6 ? true : undefined;
+        return buckets.filter((reading) => reading.countMax >= 1).length >= 6;
       },
       30_000,
+      200,
     );
     const allAfter = (await api2('/alerts?state=all')).body as AlertView[];
     // Every alert stored before the kill is still there, with its workflow state.

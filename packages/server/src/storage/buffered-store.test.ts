@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RaqibError } from '@raqib/core';
+import { waitUntil } from '../testing/wait-until.js';
 import { BufferedStore } from './buffered-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { rampAlertEvents } from './store-contract.js';
@@ -48,14 +49,6 @@ function bucket(second: number): ReadingBucket {
   };
 }
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 describe('BufferedStore', () => {
   it('buffers pipeline writes while the database is unreachable and stores each once when it is back', async () => {
     const sqlite = SqliteStore.open({ path: ':memory:' });
@@ -75,9 +68,9 @@ describe('BufferedStore', () => {
     // Back, but the first answers are lost after committing: the retries must not store twice.
     state.down = false;
     state.loseAcks = true;
-    await until(() => state.calls > 40);
+    await waitUntil('retries reaching the database', () => state.calls > 40, 5000, 5);
     state.loseAcks = false;
-    await until(() => store.buffered().readings + store.buffered().alerts === 0);
+    await waitUntil('the buffer drained', () => store.buffered().readings + store.buffered().alerts === 0, 5000, 5);
 
     const readings = await store.listReadings({
       streamId: 'cam1',
@@ -106,7 +99,7 @@ describe('BufferedStore', () => {
     for (let second = 0; second < 25; second++) await store.putReadings([bucket(second)]);
     expect(store.buffered()).toEqual({ readings: 10, alerts: 1, states: 0 });
     state.down = false;
-    await until(() => store.buffered().readings === 0);
+    await waitUntil('the buffered readings stored', () => store.buffered().readings === 0, 5000, 5);
     const kept = await store.listReadings({ streamId: 'cam1', resolution: '1s', fromMs: 0, toMs: T0 * 2, limit: 100 });
     expect(kept.map((b) => b.countMean)).toEqual(Array.from({ length: 10 }, (_, i) => 15 + i));
     expect(await store.getAlert(event!.id)).toBeDefined();

@@ -15,6 +15,7 @@ import {
   startPostgresServer,
   type PostgresTestServer,
 } from '../../storage/testing/postgres-server.js';
+import { waitUntil } from '../../testing/wait-until.js';
 import { natsServerForTests, startNatsServer, NATS_SKIP_REASON, type NatsTestServer } from '../testing/nats-server.js';
 import { connectNats } from './connect-nats.js';
 import { NatsBus } from './nats-bus.js';
@@ -60,14 +61,9 @@ const rules = {
 };
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await Promise.resolve(probe()).catch(() => undefined);
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
+/** A probe whose failure (the database or nats-server down mid-fault) only means "not yet". */
+function orNotYet<T>(probe: () => Promise<T>): () => Promise<T | undefined> {
+  return () => probe().catch(() => undefined);
 }
 
 /** What a run left: the records JetStream acknowledged, and how the database holds them. */
@@ -199,7 +195,7 @@ describe.skipIf(skip)(`a raqib serve cluster with and without faults${reason}`, 
     children.push(child);
     let stdout = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    await waitFor('the child worker running the demo stream', () => stdout.includes('running'), 30_000);
+    await waitUntil('the child worker running the demo stream', () => stdout.includes('running'), 30_000);
     await api.store.setRules(DEMO_STREAM_ID, rules, 'test');
     const survivor = await start('worker');
 
@@ -211,12 +207,17 @@ describe.skipIf(skip)(`a raqib serve cluster with and without faults${reason}`, 
       (await api.store.listAlerts({ state: 'all', streamId: DEMO_STREAM_ID, limit: 100 })).filter(
         (alert) => alert.zoneId === 'frame' && alert.rule === 'restricted',
       );
-    const first = await waitFor('the restricted alert', async () => (await restricted())[0], 40_000);
+    const first = await waitUntil(
+      'the restricted alert',
+      orNotYet(async () => (await restricted())[0]),
+      40_000,
+      100,
+    );
     expect(survivor.live.list()).toEqual([]);
 
     let resumedAfterKillMs: number | undefined;
     const readingsAfter = (atMs: number, what: string) =>
-      waitFor(what, () => readingsAtMs.find((t) => t > atMs), TTL_MS + 10_000);
+      waitUntil(what, () => readingsAtMs.find((t) => t > atMs), TTL_MS + 10_000);
     if (faults) {
       // 1. The worker holding the stream dies mid-alert; the survivor takes the lease and resumes it.
       const killedAtMs = Date.now();
@@ -250,13 +251,14 @@ describe.skipIf(skip)(`a raqib serve cluster with and without faults${reason}`, 
     const records = await ackedRecords(observer, site);
     // The API node's writer stores what is left (after the outage it has a backlog to drain).
     let outcome: Omit<RunOutcome, 'restricted'> | undefined;
-    await waitFor(
+    await waitUntil(
       'every acknowledged record in the database',
-      async () => {
+      orNotYet(async () => {
         outcome = await audit(api.store, records);
         return outcome.lostAlertEvents.length + outcome.lostReadingBuckets.length === 0;
-      },
+      }),
       30_000,
+      100,
     ).catch(() => undefined);
     const result: RunOutcome = {
       ...outcome!,

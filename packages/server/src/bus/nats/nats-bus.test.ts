@@ -1,20 +1,13 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../testing/wait-until.js';
 import type { LiveMessage } from '../live-bus.js';
 import { natsServerForTests, startNatsServer, NATS_SKIP_REASON, type NatsTestServer } from '../testing/nats-server.js';
 import { connectNats } from './connect-nats.js';
 import { NatsBus } from './nats-bus.js';
 
 const bin = natsServerForTests();
-
-const waitFor = async (condition: () => boolean, timeoutMs = 5000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((done) => setTimeout(done, 20));
-  }
-};
 
 describe.skipIf(!bin)(`NatsBus on nats-server${bin ? '' : ` (${NATS_SKIP_REASON})`}`, () => {
   let server: NatsTestServer;
@@ -43,7 +36,7 @@ describe.skipIf(!bin)(`NatsBus on nats-server${bin ? '' : ` (${NATS_SKIP_REASON}
     bus.publish('streams/other/readings', { seq: 9 });
     bus.publish('alerts', { streamId: 'gate.north', event: { id: 'a1' } });
     await bus.flush();
-    await waitFor(() => got.length === 3);
+    await waitUntil('the three subscribed messages', () => got.length === 3, 5000, 20);
     expect(got).toEqual([
       { topic: 'streams/gate.north/readings', data: { seq: 1, count: 12.5 } },
       { topic: 'streams/gate.north/analysis', data: { seq: 1, points: [1, 2] } },
@@ -93,7 +86,7 @@ describe.skipIf(!bin)(`NatsBus on nats-server${bin ? '' : ` (${NATS_SKIP_REASON}
       },
       { retryDelayMs: 100 },
     );
-    await waitFor(() => handled.length === 5);
+    await waitUntil('all five durable messages handled', () => handled.length === 5, 5000, 20);
     await consumer.stop();
     expect(handled.map((entry) => entry.seq).sort()).toEqual([0, 1, 2, 3, 4]);
     expect(handled.find((entry) => entry.seq === 2)?.deliveryCount).toBe(2);
@@ -104,7 +97,7 @@ describe.skipIf(!bin)(`NatsBus on nats-server${bin ? '' : ` (${NATS_SKIP_REASON}
     const resumed = await bus.consume('writer-test', 'store/>', async (message) => {
       later.push((message.data as { seq: number }).seq);
     });
-    await waitFor(() => later.length >= 1);
+    await waitUntil('the new message on the resumed durable', () => later.length >= 1, 5000, 20);
     await new Promise((done) => setTimeout(done, 300));
     await resumed.stop();
     expect(later).toEqual([5]);

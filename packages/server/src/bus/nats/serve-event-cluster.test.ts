@@ -9,6 +9,7 @@ import type { EventReadingsMessage } from '../../serve/event-aggregator.js';
 import { parseServerConfig } from '../../serve/read-server-config.js';
 import { startServer, type RunningServer } from '../../serve/start-server.js';
 import type { AlertRecord } from '../../storage/store-records.js';
+import { waitUntil } from '../../testing/wait-until.js';
 import { natsServerForTests, startNatsServer, NATS_SKIP_REASON, type NatsTestServer } from '../testing/nats-server.js';
 import { connectNats } from './connect-nats.js';
 import { NatsBus } from './nats-bus.js';
@@ -24,14 +25,6 @@ const dir = mkdtempSync(join(tmpdir(), 'raqib-event-cluster-'));
 const TTL_MS = 3000;
 const AT = { lng: 39.8262, lat: 21.4225 };
 const EVENT_STREAM = `event:${DEMO_EVENT_ID}`;
-
-const waitFor = async (what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
-};
 
 /** A 200 x 200 m geo zone around the drone (its whole footprint), alerted for the event; capacity 1. */
 const eventZones = () => {
@@ -137,7 +130,7 @@ describe.skipIf(!bin)(`the event-wide picture on API nodes${bin ? '' : ` (${NATS
     const eventAlerts = async (): Promise<AlertRecord[]> =>
       (await worker.store.listAlerts({ state: 'all', limit: 100 })).filter((a) => a.zoneId === 'plaza');
     try {
-      await waitFor('the event alert', async () => (await eventAlerts()).length > 0, 40_000);
+      await waitUntil('the event alert', async () => (await eventAlerts()).length > 0, 40_000, 100);
       // One node runs the event; the worker runs none.
       const holders = [apiA, apiB].filter((node) => node.events?.get(DEMO_EVENT_ID) !== undefined);
       expect(holders).toHaveLength(1);
@@ -157,8 +150,8 @@ describe.skipIf(!bin)(`the event-wide picture on API nodes${bin ? '' : ` (${NATS
       const stoppedAtMs = Date.now();
       running.splice(running.indexOf(holder!), 1);
       await holder!.close();
-      await waitFor('the other node running the event', () => other.events?.get(DEMO_EVENT_ID) !== undefined, 10_000);
-      await waitFor(
+      await waitUntil('the other node running the event', () => other.events?.get(DEMO_EVENT_ID) !== undefined, 10_000);
+      await waitUntil(
         'event readings from the other node',
         () => steps.some((s) => s.receivedAtMs > stoppedAtMs + 500),
         10_000,

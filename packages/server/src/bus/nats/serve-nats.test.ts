@@ -6,6 +6,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServerConfig } from '../../serve/read-server-config.js';
 import { startServer } from '../../serve/start-server.js';
+import { waitUntil } from '../../testing/wait-until.js';
 import type { LiveMessage } from '../live-bus.js';
 import { natsServerForTests, startNatsServer, NATS_SKIP_REASON, type NatsTestServer } from '../testing/nats-server.js';
 import { connectNats } from './connect-nats.js';
@@ -17,14 +18,6 @@ const bin = natsServerForTests();
 const dir = mkdtempSync(join(tmpdir(), 'raqib-serve-nats-'));
 const PASSWORD = 'serve nats passphrase 51c2';
 const CREDENTIALS = { RAQIB_NATS_USER: 'raqib', RAQIB_NATS_PASSWORD: PASSWORD };
-
-const waitFor = async (condition: () => boolean, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
-};
 
 describe.skipIf(!bin)(`raqib serve with nats:${bin ? '' : ` (${NATS_SKIP_REASON})`}`, () => {
   let server: NatsTestServer;
@@ -60,7 +53,11 @@ describe.skipIf(!bin)(`raqib serve with nats:${bin ? '' : ` (${NATS_SKIP_REASON}
     });
     try {
       expect(running.bus).toBeInstanceOf(NatsBus);
-      await waitFor(() => got.filter((message) => message.topic.endsWith('/readings')).length >= 2, 15_000);
+      await waitUntil(
+        'two readings through NATS',
+        () => got.filter((message) => message.topic.endsWith('/readings')).length >= 2,
+        15_000,
+      );
       expect(got.some((message) => message.topic === 'streams/demo-drone/analysis')).toBe(true);
       const reading = got.find((message) => message.topic.endsWith('/readings'))!.data as { streamId: string };
       expect(reading.streamId).toBe('demo-drone');

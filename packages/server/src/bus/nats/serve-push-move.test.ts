@@ -12,6 +12,7 @@ import {
   startPostgresServer,
   type PostgresTestServer,
 } from '../../storage/testing/postgres-server.js';
+import { waitUntil } from '../../testing/wait-until.js';
 import { natsServerForTests, startNatsServer, NATS_SKIP_REASON, type NatsTestServer } from '../testing/nats-server.js';
 import { connectNats } from './connect-nats.js';
 import { NatsBus } from './nats-bus.js';
@@ -25,16 +26,6 @@ const pgBin = postgresBinForTests();
 const fixtureModel = new URL('../../../test-fixtures/fixture-density.onnx', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'raqib-push-move-'));
 const TTL_MS = 3000;
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
-}
 
 const skip = !natsBin || !pgBin;
 const reason = !natsBin ? ` (${NATS_SKIP_REASON})` : !pgBin ? ` (${POSTGRES_SKIP_REASON})` : '';
@@ -96,7 +87,7 @@ describe.skipIf(skip)(`push streams across workers${reason}`, () => {
         fps: 10,
       });
       publishers.push(toB);
-      await until('readings from b', () => runs(b) && readingsAtMs.length > 0, 30_000);
+      await waitUntil('readings from b', () => runs(b) && readingsAtMs.length > 0, 30_000);
       expect(runs(a)).toBe(false);
 
       // The drone's app reconnects to a (another address behind the load balancer).
@@ -108,8 +99,8 @@ describe.skipIf(skip)(`push streams across workers${reason}`, () => {
         fps: 10,
       });
       publishers.push(toA);
-      await until('b giving the stream up', () => !runs(b), 15_000);
-      const firstOnA = await until(
+      await waitUntil('b giving the stream up', () => !runs(b), 15_000);
+      const firstOnA = await waitUntil(
         'readings from a',
         () => runs(a) && readingsAtMs.find((t) => t > movedAtMs + 1000),
         TTL_MS + 45_000,
@@ -127,7 +118,7 @@ describe.skipIf(skip)(`push streams across workers${reason}`, () => {
       publishers.push(
         publishRtmp(`rtmp://127.0.0.1:${b.live.rtmpPort}/live/${key}`, { widthPx: 320, heightPx: 180, fps: 10 }),
       );
-      await until(
+      await waitUntil(
         'readings from b again',
         () => runs(b) && readingsAtMs.find((t) => t > stoppedAtMs + 1000),
         TTL_MS + 45_000,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../auth/user-accounts.js';
 import { parseServerConfig } from '../../serve/read-server-config.js';
 import { startServer, type RunningServer } from '../../serve/start-server.js';
+import { waitUntil } from '../../testing/wait-until.js';
 import { natsServerForTests, startNatsServer, NATS_SKIP_REASON, type NatsTestServer } from '../testing/nats-server.js';
 import { connectNats } from './connect-nats.js';
 
@@ -16,14 +17,6 @@ import { connectNats } from './connect-nats.js';
 // analyses it, its readings reach the store only through JetStream and the API node's store writer.
 const bin = natsServerForTests();
 const dir = mkdtempSync(join(tmpdir(), 'raqib-serve-roles-'));
-
-const waitFor = async (condition: () => Promise<boolean>, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
-};
 
 describe.skipIf(!bin)(`raqib serve --role api|worker${bin ? '' : ` (${NATS_SKIP_REASON})`}`, () => {
   let server: NatsTestServer;
@@ -54,7 +47,12 @@ describe.skipIf(!bin)(`raqib serve --role api|worker${bin ? '' : ` (${NATS_SKIP_
     const worker = await startServer(config(true), { role: 'worker', demo: true, dashboardDir: dir });
     running.push(worker);
     expect(api.live.list()).toEqual([]);
-    await waitFor(async () => worker.live.list().some((stream) => stream.id === 'demo-drone'), 10_000);
+    await waitUntil(
+      'the worker running the demo stream',
+      async () => worker.live.list().some((stream) => stream.id === 'demo-drone'),
+      10_000,
+      100,
+    );
 
     const observer = await connectNats({ servers: [server.url], name: 'observer' });
     try {
@@ -63,7 +61,8 @@ describe.skipIf(!bin)(`raqib serve --role api|worker${bin ? '' : ` (${NATS_SKIP_
       expect(lease?.workerId).toBe(`${hostname()}:${process.pid}`);
       // Readings buckets in the store, written by the API node's store writer (the worker has none).
       const fromMs = Date.now() - 60_000;
-      await waitFor(
+      await waitUntil(
+        'readings buckets in the store',
         async () =>
           (
             await api.store.listReadings({
@@ -75,19 +74,25 @@ describe.skipIf(!bin)(`raqib serve --role api|worker${bin ? '' : ` (${NATS_SKIP_
             })
           ).length >= 2,
         15_000,
+        100,
       );
       // The API node lists the stream as live, with its analysed rate, from the worker's messages.
       const { token } = await createApiToken(api.store, { name: 'roles test', role: 'viewer' }, 'system');
-      await waitFor(async () => {
-        const response = await api.app.inject({
-          url: '/api/v1/streams',
-          headers: { authorization: `Bearer ${token}` },
-        });
-        const demo = (response.json() as Array<{ id: string; state: string; fps: number | null }>).find(
-          (stream) => stream.id === 'demo-drone',
-        );
-        return demo?.state === 'live' && (demo.fps ?? 0) > 0;
-      }, 10_000);
+      await waitUntil(
+        'the API node listing the stream live',
+        async () => {
+          const response = await api.app.inject({
+            url: '/api/v1/streams',
+            headers: { authorization: `Bearer ${token}` },
+          });
+          const demo = (response.json() as Array<{ id: string; state: string; fps: number | null }>).find(
+            (stream) => stream.id === 'demo-drone',
+          );
+          return demo?.state === 'live' && (demo.fps ?? 0) > 0;
+        },
+        10_000,
+        100,
+      );
       // ...that came through the records stream.
       const records = await (await jetstreamManager(observer)).streams.info('RAQIB_roles_RECORDS');
       expect(records.state.messages).toBeGreaterThanOrEqual(2);

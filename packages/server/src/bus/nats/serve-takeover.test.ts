@@ -7,6 +7,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServerConfig } from '../../serve/read-server-config.js';
 import { startServer, type RunningServer } from '../../serve/start-server.js';
+import { waitUntil } from '../../testing/wait-until.js';
 import type { LiveMessage } from '../live-bus.js';
 import { natsServerForTests, startNatsServer, NATS_SKIP_REASON, type NatsTestServer } from '../testing/nats-server.js';
 import { connectNats } from './connect-nats.js';
@@ -20,14 +21,6 @@ const dir = mkdtempSync(join(tmpdir(), 'raqib-serve-takeover-'));
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), '../testing/serve-worker-child.ts');
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
 const TTL_MS = 3000;
-
-const waitFor = async (condition: () => boolean | Promise<boolean>, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
-};
 
 describe.skipIf(!bin)(`a worker killed mid-stream${bin ? '' : ` (${NATS_SKIP_REASON})`}`, () => {
   let server: NatsTestServer;
@@ -67,7 +60,11 @@ describe.skipIf(!bin)(`a worker killed mid-stream${bin ? '' : ` (${NATS_SKIP_REA
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await waitFor(() => stdout.includes('running') || child!.exitCode !== null, 30_000).catch(() => undefined);
+    await waitUntil(
+      'the child worker running (or exited)',
+      () => stdout.includes('running') || child!.exitCode !== null,
+      30_000,
+    ).catch(() => undefined);
     expect(stdout, stderr).toContain('running');
 
     // The survivor starts while the first worker holds the stream: it must not run it too.
@@ -84,7 +81,7 @@ describe.skipIf(!bin)(`a worker killed mid-stream${bin ? '' : ` (${NATS_SKIP_REA
     const bus = await NatsBus.open(observer, { site: 'takeover' });
     bus.subscribe('streams/demo-drone/readings', (message) => readings.push({ ...message, atMs: Date.now() }));
     await observer.flush();
-    await waitFor(() => readings.length > 0, 5000);
+    await waitUntil('readings from the first worker', () => readings.length > 0, 5000);
 
     const killedAtMs = Date.now();
     child.kill('SIGKILL');
@@ -92,7 +89,7 @@ describe.skipIf(!bin)(`a worker killed mid-stream${bin ? '' : ` (${NATS_SKIP_REA
     // Readings already in flight from the dead worker may still arrive for a moment.
     await new Promise((done) => setTimeout(done, 300));
     const before = readings.length;
-    await waitFor(() => readings.length > before, TTL_MS + 10_000);
+    await waitUntil('readings from the other worker', () => readings.length > before, TTL_MS + 10_000);
     const resumedMs = readings[before]!.atMs - killedAtMs;
     process.stderr.write(
       `serve takeover after SIGKILL: first reading from the other worker ${resumedMs} ms after the kill (lease TTL ${TTL_MS} ms)\n`,
@@ -102,7 +99,8 @@ describe.skipIf(!bin)(`a worker killed mid-stream${bin ? '' : ` (${NATS_SKIP_REA
 
     // The resumed stream's readings reach the store through the records stream and the API's writer.
     const resumedAtMs = readings[before]!.atMs;
-    await waitFor(
+    await waitUntil(
+      'the resumed readings in the store',
       async () =>
         (
           await api.store.listReadings({

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../testing/wait-until.js';
 import { natsServerForTests, startNatsServer, NATS_SKIP_REASON, type NatsTestServer } from '../testing/nats-server.js';
 import { connectNats } from './connect-nats.js';
 import { StreamLeases } from './stream-leases.js';
@@ -12,14 +13,6 @@ const bin = natsServerForTests();
 const TTL_MS = 1500;
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), '../testing/lease-worker-child.ts');
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
-
-const waitFor = async (condition: () => boolean, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((done) => setTimeout(done, 20));
-  }
-};
 
 describe.skipIf(!bin)(`StreamLeases in JetStream KV${bin ? '' : ` (${NATS_SKIP_REASON})`}`, () => {
   let server: NatsTestServer;
@@ -126,7 +119,7 @@ describe.skipIf(!bin)(`StreamLeases in JetStream KV${bin ? '' : ` (${NATS_SKIP_R
     expect(acquired).toEqual([]);
     const cutAtMs = Date.now();
     await cutOff.close();
-    await waitFor(() => acquired.length === 1 && lost.length === 1, TTL_MS * 3);
+    await waitUntil('cam7 lost by a and taken by b', () => acquired.length === 1 && lost.length === 1, TTL_MS * 3, 20);
     // Key expiry <= TTL after the last renewal, plus one claim interval (TTL/3).
     expect(Date.now() - cutAtMs).toBeLessThanOrEqual(TTL_MS + TTL_MS / 3 + 1000);
     expect((await b.holder('cam7'))?.workerId).toBe('worker-b');
@@ -147,7 +140,7 @@ describe.skipIf(!bin)(`StreamLeases in JetStream KV${bin ? '' : ` (${NATS_SKIP_R
     // What another worker's create after an expiry looks like to the paused holder: a newer revision.
     const kv = await new Kvm(connection).open('raqib_lease_leases');
     await kv.put('cam9', JSON.stringify({ workerId: 'worker-b', acquiredAtMs: Date.now(), renewedAtMs: Date.now() }));
-    await waitFor(() => lost.length === 1, TTL_MS);
+    await waitUntil('the paused holder losing cam9', () => lost.length === 1, TTL_MS, 20);
     expect(lost[0]).toEqual({ streamId: 'cam9', reason: 'taken by another worker or expired before it was renewed' });
     expect(a.heldStreams()).toEqual([]);
     // Its stop does not delete the other worker's key.
@@ -170,7 +163,12 @@ describe.skipIf(!bin)(`StreamLeases in JetStream KV${bin ? '' : ` (${NATS_SKIP_R
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await waitFor(() => stdout.includes('ready') || child.exitCode !== null, 20_000).catch(() => undefined);
+    await waitUntil(
+      'the child worker ready (or exited)',
+      () => stdout.includes('ready') || child.exitCode !== null,
+      20_000,
+      20,
+    ).catch(() => undefined);
     expect(stdout, stderr).toContain('ready');
     expect(stdout.match(/^acquired /gm)).toHaveLength(3);
 
@@ -189,7 +187,7 @@ describe.skipIf(!bin)(`StreamLeases in JetStream KV${bin ? '' : ` (${NATS_SKIP_R
 
     const killedAtMs = Date.now();
     child.kill('SIGKILL');
-    await waitFor(() => takenAtMs.size === streams.length, TTL_MS + 10_000);
+    await waitUntil('the survivor taking every stream', () => takenAtMs.size === streams.length, TTL_MS + 10_000, 20);
     const takeoverMs = Math.max(...takenAtMs.values()) - killedAtMs;
     process.stderr.write(`lease takeover after SIGKILL: ${takeoverMs} ms (TTL ${TTL_MS} ms)\n`);
     expect(takeoverMs).toBeLessThanOrEqual(TTL_MS + 3000);
