@@ -154,8 +154,8 @@ describe('WindowMedian and WindowSlope', () => {
   it('median ignores a single outlier and does not depend on the frame rate', () => {
     const slow = new WindowMedian(2);
     const fast = new WindowMedian(2);
-    let slowValue = 0;
-    let fastValue = 0;
+    let slowValue: number | undefined = 0;
+    let fastValue: number | undefined = 0;
     for (let frame = 0; frame <= 50; frame++) slowValue = slow.update(frame / 5, frame === 48 ? 100 : 3);
     for (let frame = 0; frame <= 250; frame++) fastValue = fast.update(frame / 25, frame === 240 ? 100 : 3);
     expect(slowValue).toBe(3);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Detections } from '../detections.js';
-import { CrowdTracker, type CrowdTrackerOptions } from './crowd-tracker.js';
+import { CrowdTracker } from './crowd-tracker.js';
+import type { CrowdTrackerOptions } from './crowd-tracker-options.js';
 import { translationMotion } from './similarity-motion.js';
 import { seededRandom } from './track-id-source.js';
 

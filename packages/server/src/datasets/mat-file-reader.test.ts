@@ -218,7 +218,8 @@ describe('parseMatFile', () => {
     for (let trial = 0; trial < 300; trial++) {
       const copy = Uint8Array.from(bytes);
       seed = (seed * 1103515245 + 12345) % 2147483648;
-      copy[128 + (seed % (bytes.length - 128))] ^= 1 + (seed % 255);
+      const at = 128 + (seed % (bytes.length - 128));
+      copy[at] = copy[at]! ^ (1 + (seed % 255));
       const error = catchError(() => parseMatFile(copy, 'f.mat'));
       if (error !== undefined) expect(isRaqibError(error, 'GROUND_TRUTH_INVALID'), String(error)).toBe(true);
     }

@@ -39,6 +39,7 @@ const frameIndex = (grey: number): number => Math.round((grey * (219 / 255) + 16
 async function collect(source: VideoFileSource): Promise<Array<{ ptsMs: number; seq: number; grey: number }>> {
   const out = [];
   for await (const frame of source.frames()) {
+    if (!frame.image) throw new Error(`frame ${frame.meta.seq} came without its image`);
     const { rgb, width, height } = frame.image;
     const centre = (Math.floor(height / 2) * width + Math.floor(width / 2)) * 3;
     out.push({ ptsMs: frame.meta.ptsMs, seq: frame.meta.seq, grey: rgb[centre]! });

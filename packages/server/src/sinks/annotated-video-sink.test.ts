@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Detections, type FrameAnalysis, type RgbImage } from '@raqib/core';
-import type { AnalysisSummary } from './analysis-summary.js';
 import { AnnotatedVideoSink } from './annotated-video-sink.js';
 
 function frame(seq: number, width: number, height: number): { analysis: FrameAnalysis; image: RgbImage } {
@@ -36,7 +35,7 @@ describe('AnnotatedVideoSink', () => {
       const { analysis, image } = frame(i, width, height);
       await sink.write(analysis, image);
     }
-    await sink.close({} as AnalysisSummary);
+    await sink.close();
     const probe = execFileSync(
       'ffprobe',
       ['-v', 'error', '-count_frames', '-show_entries', 'stream=width,height,nb_read_frames', '-of', 'csv=p=0', path],

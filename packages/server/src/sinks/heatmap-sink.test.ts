@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { Detections, type FrameAnalysis, type RgbImage } from '@raqib/core';
-import type { AnalysisSummary } from './analysis-summary.js';
 import { niceCeiling } from './draw/colour-scale-legend.js';
 import { HeatmapSink } from './heatmap-sink.js';
 
@@ -78,7 +77,7 @@ describe('HeatmapSink', () => {
 
   it('writes nothing without density maps', async () => {
     const sink = new HeatmapSink(join(mkdtempSync(join(tmpdir(), 'raqib-heatmap-')), 'heatmap.png'));
-    await sink.close({} as AnalysisSummary);
+    await sink.close();
     expect(sink.scale).toBeNull();
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Logger } from 'pino';
 import { DEFAULT_RETENTION, DAY_MS } from './retention-policy.js';
 import { RetentionJob } from './retention-job.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
@@ -26,9 +27,9 @@ describe('RetentionJob', () => {
     ]);
     const logged: string[] = [];
     const log = {
-      info: (_: object, msg: string) => logged.push(msg),
-      error: (_: object, msg: string) => logged.push(msg),
-    };
+      info: (_: object, msg: string) => void logged.push(msg),
+      error: (_: object, msg: string) => void logged.push(msg),
+    } as unknown as Pick<Logger, 'info' | 'error'>;
     const job = new RetentionJob(store, DEFAULT_RETENTION, { nowMs: () => 31 * DAY_MS, log });
     expect((await job.runOnce())?.readings1sDays).toBe(1);
     expect((await job.runOnce())?.readings1sDays).toBe(0);
