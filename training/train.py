@@ -193,8 +193,8 @@ def main():
     train['V'] = load_visdrone(a.data, 'train')
     background = free_windows(train['V'], a.crop)
     hs = head_size_range(train['A'] + train['B'], a)
-    log(logf, 'data: train A %d B %d V %d (+ synthetic), val A %d B %d V 30, loaded in %.0fs, head size range %s px' % (
-        len(train['A']), len(train['B']), len(train['V']), len(split['parts']['A']['val']),
+    log(logf, 'data: train A %d B %d V %d%s, val A %d B %d V 30, loaded in %.0fs, head size range %s px' % (
+        len(train['A']), len(train['B']), len(train['V']), ' (+ synthetic)' if a.batch_s else '', len(split['parts']['A']['val']),
         len(split['parts']['B']['val']), time.time() - t0, hs))
 
     model = DensityNet(variant=a.variant)
